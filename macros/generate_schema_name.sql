@@ -1,0 +1,8 @@
+{#- Use a model's custom schema name as is (`marts`, not `main_marts`): the mart schema is part of the BI contract. -#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}
+        {{ target.schema }}
+    {%- else -%}
+        {{ custom_schema_name | trim }}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,62 @@
+{#-
+    Make the raw tables of spec §2 readable as dbt sources (run as an on-run-start hook).
+
+    On DuckDB the raw tables are files `<table>.parquet` (or `<table>.csv` with a header row)
+    in the folder LEAD_SCORING_RAW_DIR; each becomes a view in the source's schema. A missing
+    file or a missing column stops the run with a message that names it. On a server
+    warehouse the raw tables already exist, so the default does nothing.
+-#}
+{% macro register_raw_sources() -%}
+    {{ return(adapter.dispatch('register_raw_sources', 'lead_scoring')()) }}
+{%- endmacro %}
+
+{% macro default__register_raw_sources() -%}
+    select 1 as raw_tables_are_server_tables
+{%- endmacro %}
+
+{% macro duckdb__register_raw_sources() -%}
+    {%- if execute -%}
+        {%- set raw_dir = env_var('LEAD_SCORING_RAW_DIR', 'data/demo') | replace("'", "''") -%}
+        {%- for source in graph.sources.values() | selectattr('source_name', 'equalto', 'raw') -%}
+            {%- set reader = lead_scoring.raw_file_reader(raw_dir, source.identifier) -%}
+            {%- do lead_scoring.check_raw_columns(reader, source) -%}
+            {%- do run_query('create schema if not exists ' ~ source.schema) -%}
+            {%- do run_query('create or replace view ' ~ source.schema ~ '.' ~ source.identifier ~ ' as select * from ' ~ reader) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    select 1 as raw_files_registered
+{%- endmacro %}
+
+{#- The DuckDB table function that reads one raw table's file (Parquet first, then CSV). -#}
+{% macro raw_file_reader(raw_dir, table_name) -%}
+    {%- set base = raw_dir ~ '/' ~ table_name -%}
+    {%- for extension, reader in [
+        ('parquet', "read_parquet('" ~ base ~ ".parquet')"),
+        ('csv', "read_csv('" ~ base ~ ".csv', header = true, all_varchar = true)"),
+    ] -%}
+        {%- set found = run_query("select count(*) from glob('" ~ base ~ "." ~ extension ~ "')").columns[0].values()[0] -%}
+        {%- if found > 0 -%}
+            {{ return(reader) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ exceptions.raise_compiler_error(
+        "Raw file missing: neither " ~ base ~ ".parquet nor " ~ base ~ ".csv exists. "
+        ~ "Point LEAD_SCORING_RAW_DIR at the folder holding the five raw tables "
+        ~ "(leads, accounts, events, sales_dispositions, opportunities), "
+        ~ "or generate demo data with: python scripts/generate_demo_data.py --out " ~ raw_dir
+    ) }}
+{%- endmacro %}
+
+{#- Fail with a readable message when a raw file lacks a column the source declares. -#}
+{% macro check_raw_columns(reader, source) -%}
+    {%- set described = run_query('describe select * from ' ~ reader) -%}
+    {%- set found = described.columns[0].values() | map('lower') | list -%}
+    {%- set missing = source.columns.keys() | reject('in', found) | list -%}
+    {%- if missing | length > 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw table '" ~ source.identifier ~ "' (" ~ reader ~ ") lacks column(s): " ~ missing | join(', ')
+            ~ ". It has: " ~ found | join(', ') ~ ". Rename or add the column(s) in the raw file; "
+            ~ "the expected layout is in models/staging/_raw__sources.yml."
+        ) }}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,51 @@
+{#- Every staged event with its final data-quality verdict (dq_issue null: the event is scored). -#}
+with
+
+events as (
+    select * from {{ ref('stg_raw__events') }}
+),
+
+leads as (
+    select * from {{ ref('int_leads_joined_to_accounts') }}
+),
+
+engagement_rules as (
+    select * from {{ ref('stg_seeds__engagement_rules') }}
+),
+
+known_event_types as (
+    select distinct event_type from engagement_rules
+),
+
+validated as (
+    select
+        ---------- ids
+        events.event_id,
+        events.lead_id,
+        ---------- attributes
+        events.event_type,
+        events.url,
+        events.campaign,
+        ---------- data quality
+        case
+            when events.dq_issue is not null then events.dq_issue
+            when leads.lead_id is null then 'unknown_lead'
+        end as dq_issue,
+        known_event_types.event_type is not null as is_known_event_type,
+        events.occurred_at < leads.created_at as is_before_lead_created,
+        ---------- timestamps
+        events.occurred_at,
+        leads.created_at as lead_created_at,
+        -- the evaluation instant at which the event first counts
+        case
+            when events.occurred_at < leads.created_at then leads.created_at
+            else events.occurred_at
+        end as counted_at
+    from events
+    left join leads
+        on events.lead_id = leads.lead_id
+    left join known_event_types
+        on events.event_type = known_event_types.event_type
+)
+
+select * from validated

@@ -1,0 +1,33 @@
+{#- One row per lead and fit attribute (docs/semantics.md §2), text and numeric value side by side. -#}
+with
+
+leads as (
+    select * from {{ ref('int_leads_joined_to_accounts') }}
+),
+
+unpivoted as (
+    {%- for name, kind in fit_attributes().items() %}
+    select
+        lead_id,
+        '{{ name }}' as attribute,
+        '{{ kind }}' as attribute_kind,
+        {% if kind == 'number' -%}
+        cast(null as {{ dbt.type_string() }}) as text_value,
+        cast({{ name }} as {{ dbt.type_float() }}) as numeric_value
+        {%- else -%}
+        lower(cast({{ name }} as {{ dbt.type_string() }})) as text_value,
+        cast(null as {{ dbt.type_float() }}) as numeric_value
+        {%- endif %}
+    from leads
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+),
+
+final as (
+    select
+        *,
+        text_value is null and numeric_value is null as is_null
+    from unpivoted
+)
+
+select * from final

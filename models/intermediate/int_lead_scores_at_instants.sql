@@ -1,0 +1,107 @@
+{#- Fit, engagement and total score, grade, band and MQL criteria of each lead at each instant. -#}
+with
+
+instants as (
+    select * from {{ ref('int_lead_evaluation_instants') }}
+),
+
+engagement_contributions as (
+    select * from {{ ref('int_engagement_contributions_at_instants') }}
+),
+
+fit_matches as (
+    select * from {{ ref('int_fit_rules_matched_to_leads') }}
+),
+
+thresholds as (
+    select * from {{ ref('stg_seeds__mql_thresholds') }}
+),
+
+fit_grades as (
+    select * from {{ ref('stg_seeds__fit_grades') }}
+),
+
+engagement_bands as (
+    select * from {{ ref('stg_seeds__engagement_bands') }}
+),
+
+engagement as (
+    select
+        lead_id,
+        scored_at,
+        sum(points) as engagement_score
+    from engagement_contributions
+    group by lead_id, scored_at
+),
+
+fit as (
+    select
+        instants.lead_id,
+        instants.scored_at,
+        sum(fit_matches.points) as fit_score,
+        max(case when fit_matches.is_disqualifying then 1 else 0 end) = 1 as is_disqualified
+    from instants
+    inner join fit_matches
+        on
+            instants.lead_id = fit_matches.lead_id
+            and {{ is_in_force('fit_matches', 'instants.scored_at') }}
+    group by instants.lead_id, instants.scored_at
+),
+
+scores as (
+    select
+        instants.lead_id,
+        instants.scored_at,
+        instants.is_event_instant,
+        coalesce(fit.fit_score, 0.0) as fit_score,
+        coalesce(engagement.engagement_score, 0.0) as engagement_score,
+        coalesce(fit.fit_score, 0.0) + coalesce(engagement.engagement_score, 0.0) as total_score,
+        coalesce(fit.is_disqualified, false) as is_disqualified
+    from instants
+    left join engagement
+        on
+            instants.lead_id = engagement.lead_id
+            and instants.scored_at = engagement.scored_at
+    left join fit
+        on
+            instants.lead_id = fit.lead_id
+            and instants.scored_at = fit.scored_at
+),
+
+final as (
+    select
+        scores.*,
+        fit_grades.grade as fit_grade,
+        engagement_bands.band as engagement_band,
+        fit_grades.grade || cast(engagement_bands.band as {{ dbt.type_string() }}) as priority,
+        coalesce(
+            thresholds.valid_from is not null
+            and scores.total_score >= thresholds.min_total_score
+            and (thresholds.min_fit_score is null or scores.fit_score >= thresholds.min_fit_score)
+            and (
+                thresholds.min_engagement_score is null
+                or scores.engagement_score >= thresholds.min_engagement_score
+            )
+            and not scores.is_disqualified,
+            false
+        ) as meets_mql_criteria
+    from scores
+    left join thresholds
+        on {{ is_in_force('thresholds', 'scores.scored_at') }}
+    left join fit_grades
+        on
+            (fit_grades.min_fit_score is null or scores.fit_score >= fit_grades.min_fit_score)
+            and (fit_grades.next_min_fit_score is null or scores.fit_score < fit_grades.next_min_fit_score)
+    left join engagement_bands
+        on
+            (
+                engagement_bands.min_engagement_score is null
+                or scores.engagement_score >= engagement_bands.min_engagement_score
+            )
+            and (
+                engagement_bands.next_min_engagement_score is null
+                or scores.engagement_score < engagement_bands.next_min_engagement_score
+            )
+)
+
+select * from final
