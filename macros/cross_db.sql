@@ -6,7 +6,7 @@
 {%- endmacro %}
 
 {% macro default__epoch_seconds(timestamp_expr) -%}
-    cast(extract(epoch from {{ timestamp_expr }}) as {{ dbt.type_float() }})
+    cast(extract(epoch from {{ timestamp_expr }}) as {{ type_double() }})
 {%- endmacro %}
 
 {% macro duckdb__epoch_seconds(timestamp_expr) -%}
@@ -37,4 +37,17 @@
 
 {% macro duckdb__median(expr) -%}
     median({{ expr }})
+{%- endmacro %}
+
+{#- An 8-byte floating-point type for scores and amounts (type_double() is 4 bytes on some engines). -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'lead_scoring')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    double precision
+{%- endmacro %}
+
+{% macro duckdb__type_double() -%}
+    double
 {%- endmacro %}

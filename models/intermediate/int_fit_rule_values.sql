@@ -36,7 +36,7 @@ final as (
         item_number,
         item_count,
         nullif(item_text, '') as item_text,
-        {{ try_cast("nullif(item_text, '')", dbt.type_float()) }} as item_number_value
+        {{ try_cast("nullif(item_text, '')", type_double()) }} as item_number_value
     from split
 )
 

@@ -39,7 +39,7 @@ candidates as (
         fit_rules.valid_to_at,
         fit_rules.operator,
         lower(trim(fit_rules.value)) as value_text,
-        {{ try_cast('trim(fit_rules.value)', dbt.type_float()) }} as value_number,
+        {{ try_cast('trim(fit_rules.value)', type_double()) }} as value_number,
         fit_rules.points,
         fit_rules.is_disqualifying,
         fit_rules.description

@@ -13,10 +13,10 @@ unpivoted as (
         '{{ kind }}' as attribute_kind,
         {% if kind == 'number' -%}
         cast(null as {{ dbt.type_string() }}) as text_value,
-        cast({{ name }} as {{ dbt.type_float() }}) as numeric_value
+        cast({{ name }} as {{ type_double() }}) as numeric_value
         {%- else -%}
         lower(cast({{ name }} as {{ dbt.type_string() }})) as text_value,
-        cast(null as {{ dbt.type_float() }}) as numeric_value
+        cast(null as {{ type_double() }}) as numeric_value
         {%- endif %}
     from leads
     {% if not loop.last %}union all{% endif %}

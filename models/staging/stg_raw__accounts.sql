@@ -15,7 +15,7 @@ renamed as (
         {{ clean_text('country', 'upper') }} as country,
         ---------- numerics
         {{ try_cast(clean_text('employee_count'), dbt.type_bigint()) }} as employee_count,
-        {{ try_cast(clean_text('annual_revenue'), dbt.type_float()) }} as annual_revenue
+        {{ try_cast(clean_text('annual_revenue'), type_double()) }} as annual_revenue
     from source
 ),
 

@@ -10,7 +10,7 @@ renamed as (
         {{ clean_text('opportunity_id') }} as opportunity_id,
         {{ clean_text('lead_id') }} as lead_id,
         ---------- numerics
-        {{ try_cast(clean_text('amount'), dbt.type_float()) }} as amount,
+        {{ try_cast(clean_text('amount'), type_double()) }} as amount,
         ---------- booleans
         {{ try_cast(clean_text('is_won', 'lower'), dbt.type_boolean()) }} as is_won,
         ---------- timestamps

@@ -8,7 +8,7 @@ renamed as (
     select
         {{ try_cast(clean_text('band'), dbt.type_int()) }} as band,
         {{ clean_text('band') }} as band_text,
-        {{ try_cast(clean_text('min_engagement_score'), dbt.type_float()) }} as min_engagement_score,
+        {{ try_cast(clean_text('min_engagement_score'), type_double()) }} as min_engagement_score,
         {{ clean_text('min_engagement_score') }} as min_engagement_score_text
     from source
 ),

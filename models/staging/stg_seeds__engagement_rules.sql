@@ -12,9 +12,9 @@ renamed as (
         {{ clean_text('event_type', 'lower') }} as event_type,
         {{ clean_text('url_pattern') }} as url_pattern,
         ---------- scoring
-        {{ try_cast(clean_text('points'), dbt.type_float()) }} as points,
-        {{ try_cast(clean_text('max_points'), dbt.type_float()) }} as max_points,
-        {{ try_cast(clean_text('half_life_days'), dbt.type_float()) }} as half_life_days,
+        {{ try_cast(clean_text('points'), type_double()) }} as points,
+        {{ try_cast(clean_text('max_points'), type_double()) }} as max_points,
+        {{ try_cast(clean_text('half_life_days'), type_double()) }} as half_life_days,
         {{ clean_text('promotes_to', 'lower') }} as promotes_to,
         {{ clean_text('description') }} as description,
         ---------- as typed by the analyst, for seed validation messages

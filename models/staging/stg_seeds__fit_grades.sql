@@ -7,7 +7,7 @@ source as (
 renamed as (
     select
         {{ clean_text('grade') }} as grade,
-        {{ try_cast(clean_text('min_fit_score'), dbt.type_float()) }} as min_fit_score,
+        {{ try_cast(clean_text('min_fit_score'), type_double()) }} as min_fit_score,
         {{ clean_text('min_fit_score') }} as min_fit_score_text
     from source
 ),

@@ -13,7 +13,7 @@ renamed as (
         {{ clean_text('operator', 'lower') }} as operator,
         {{ clean_text('value') }} as value,
         ---------- scoring
-        {{ try_cast(clean_text('points'), dbt.type_float()) }} as points,
+        {{ try_cast(clean_text('points'), type_double()) }} as points,
         {{ try_cast(clean_text('is_disqualifying', 'lower'), dbt.type_boolean()) }} as is_disqualifying,
         {{ clean_text('description') }} as description,
         ---------- as typed by the analyst, for seed validation messages

@@ -7,9 +7,9 @@ source as (
 renamed as (
     select
         ---------- criteria
-        {{ try_cast(clean_text('min_total_score'), dbt.type_float()) }} as min_total_score,
-        {{ try_cast(clean_text('min_fit_score'), dbt.type_float()) }} as min_fit_score,
-        {{ try_cast(clean_text('min_engagement_score'), dbt.type_float()) }} as min_engagement_score,
+        {{ try_cast(clean_text('min_total_score'), type_double()) }} as min_total_score,
+        {{ try_cast(clean_text('min_fit_score'), type_double()) }} as min_fit_score,
+        {{ try_cast(clean_text('min_engagement_score'), type_double()) }} as min_engagement_score,
         ---------- as typed by the analyst, for seed validation messages
         {{ clean_text('min_total_score') }} as min_total_score_text,
         {{ clean_text('min_fit_score') }} as min_fit_score_text,

@@ -4,7 +4,7 @@ It is the test oracle the dbt models are compared against: plain loops over one 
 time, written straight from the spec (§4, §5) and docs/semantics.md.
 """
 
-from tests.reference.model import (
+from .model import (
     Account,
     Band,
     Contribution,
@@ -31,6 +31,7 @@ from tests.reference.model import (
     sql_like,
     version_in_force,
 )
+from .seeds import read_rules
 
 __all__ = [
     "Account",
@@ -53,6 +54,7 @@ __all__ = [
     "fit_matches",
     "grade_of",
     "lifecycle",
+    "read_rules",
     "run",
     "score_at",
     "score_history",

@@ -1,0 +1,166 @@
+{#- Every problem in seeds/fit_rules.csv, one row each: the seed, the rule, what to fix. -#}
+{{ config(severity='error') }}
+
+{%- set operators = fit_operators() %}
+
+with
+
+rules as (
+    select * from {{ ref('stg_seeds__fit_rules') }}
+),
+
+attributes as (
+    {{ fit_attributes_relation() }}
+),
+
+operators as (
+    {%- for name, kinds in operators.items() %}
+    {%- set outer_loop = loop %}
+    {%- for kind in kinds %}
+    select '{{ name }}' as operator, '{{ kind }}' as attribute_kind
+    {%- if not (outer_loop.last and loop.last) %} union all{% endif %}
+    {%- endfor %}
+    {%- endfor %}
+),
+
+item_counts as (
+    select
+        rules.rule_id,
+        rules.valid_from,
+        {{ dbt.length('rules.value') }} - {{ dbt.length(dbt.replace('rules.value', "'|'", "''")) }} + 1 as item_count,
+        {{ try_cast("trim(" ~ dbt.split_part('rules.value', "'|'", 1) ~ ")", type_double()) }} as lower_bound,
+        {{ try_cast("trim(" ~ dbt.split_part('rules.value', "'|'", 2) ~ ")", type_double()) }} as upper_bound
+    from rules
+    where rules.value is not null
+),
+
+checked as (
+    select
+        rules.*,
+        attributes.attribute_kind,
+        operators.operator is not null as is_operator_allowed,
+        item_counts.item_count,
+        item_counts.lower_bound,
+        item_counts.upper_bound
+    from rules
+    left join attributes
+        on rules.attribute = attributes.attribute
+    left join operators
+        on
+            rules.operator = operators.operator
+            and attributes.attribute_kind = operators.attribute_kind
+    left join item_counts
+        on
+            rules.rule_id = item_counts.rule_id
+            and rules.valid_from = item_counts.valid_from
+),
+
+duplicate_versions as (
+    select rule_id, valid_from_text
+    from rules
+    group by rule_id, valid_from_text
+    having count(*) > 1
+),
+
+non_numeric_items as (
+    select distinct values_.rule_id, values_.valid_from
+    from {{ ref('int_fit_rule_values') }} as values_
+    inner join checked
+        on
+            values_.rule_id = checked.rule_id
+            and values_.valid_from = checked.valid_from
+    where
+        checked.attribute_kind = 'number'
+        and checked.operator in ('equals', 'not_equals', 'in', 'not_in', 'gte', 'gt', 'lte', 'lt', 'between')
+        and values_.item_number_value is null
+),
+
+problems as (
+    select rule_id, valid_from_text, 'rule_id is empty' as problem
+    from rules where rule_id is null
+
+    union all
+    select rule_id, valid_from_text, 'valid_from is empty or not a date (YYYY-MM-DD)'
+    from rules where valid_from is null
+
+    union all
+    select rule_id, valid_from_text, 'duplicate (rule_id, valid_from): give each version its own valid_from'
+    from duplicate_versions
+
+    union all
+    select
+        rule_id,
+        valid_from_text,
+        'attribute ''' || coalesce(attribute, '') || ''' is unknown: use one of '
+        || '{{ fit_attributes().keys() | join(", ") }}'
+    from checked where attribute_kind is null
+
+    union all
+    select
+        rule_id,
+        valid_from_text,
+        'operator ''' || coalesce(operator, '') || ''' is unknown: use one of '
+        || '{{ operators.keys() | join(", ") }}'
+    from rules where operator is null or operator not in ('{{ operators.keys() | join("', '") }}')
+
+    union all
+    select
+        rule_id,
+        valid_from_text,
+        'operator ''' || operator || ''' does not apply to the ' || attribute_kind || ' attribute '''
+        || attribute || ''''
+    from checked
+    where
+        attribute_kind is not null
+        and operator in ('{{ operators.keys() | join("', '") }}')
+        and not is_operator_allowed
+
+    union all
+    select rule_id, valid_from_text, 'operator ''' || operator || ''' needs a value'
+    from rules where value is null and operator not in ('is_null', 'is_not_null')
+
+    union all
+    select rule_id, valid_from_text, 'operator ''' || operator || ''' takes no value: leave value empty'
+    from rules where value is not null and operator in ('is_null', 'is_not_null')
+
+    union all
+    select rule_id, valid_from_text, 'between needs two bounds separated by | (e.g. 200 | 4999)'
+    from checked where operator = 'between' and coalesce(item_count, 0) <> 2
+
+    union all
+    select rule_id, valid_from_text, 'between bounds are in the wrong order: put the lower bound first'
+    from checked where operator = 'between' and item_count = 2 and lower_bound > upper_bound
+
+    union all
+    select rule_id, valid_from, 'value has an item that is not a number, but the attribute is numeric'
+    from (
+        select non_numeric_items.rule_id, checked.valid_from_text as valid_from
+        from non_numeric_items
+        inner join checked
+            on
+                non_numeric_items.rule_id = checked.rule_id
+                and non_numeric_items.valid_from = checked.valid_from
+    ) as bad_values
+
+    union all
+    select rule_id, valid_from_text, 'points ''' || coalesce(points_text, '') || ''' is not a number'
+    from rules where points is null
+
+    union all
+    select
+        rule_id,
+        valid_from_text,
+        'is_disqualifying ''' || coalesce(is_disqualifying_text, '') || ''' must be true or false'
+    from rules where is_disqualifying is null
+),
+
+final as (
+    select
+        'seeds/fit_rules.csv' as seed,
+        rule_id,
+        valid_from_text as valid_from,
+        problem
+    from problems
+)
+
+select * from final
