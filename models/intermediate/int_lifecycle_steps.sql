@@ -1,0 +1,217 @@
+{#-
+    The lifecycle state machine of spec §5 (docs/semantics.md §4), one row per step of a lead:
+    its evaluation instants (kind 1), sales dispositions (2), opportunity creations (3) and wins
+    (4), in order of (time, kind, key).
+
+    No recursion is needed. `customer` is absorbing, so the recycled/disqualified dispositions
+    before the first win ("resets") cut a lead's steps into segments, each starting from a base
+    state (lead, recycled or disqualified). Within a segment the stage only moves up, so it is
+    the running maximum of each step's target level: 1 mql, 2 sql, 3 opportunity, 4 customer.
+-#}
+with
+
+scores as (
+    select * from {{ ref('int_lead_scores_at_instants') }}
+),
+
+matched_events as (
+    select * from {{ ref('int_events_matched_to_rules') }}
+),
+
+dispositions as (
+    select * from {{ ref('int_sales_dispositions_validated') }}
+    where dq_issue is null
+),
+
+opportunities as (
+    select * from {{ ref('int_opportunities_validated') }}
+    where dq_issue is null
+),
+
+promotions as (
+    select
+        lead_id,
+        counted_at,
+        max(case when promotes_to = 'mql' then 1 else 0 end) = 1 as has_mql_promotion,
+        max(case when promotes_to = 'sql' then 1 else 0 end) = 1 as has_sql_promotion
+    from matched_events
+    where
+        promotes_to is not null
+        and {{ is_in_force('matched_events', 'matched_events.occurred_at') }}
+    group by lead_id, counted_at
+),
+
+steps as (
+    select
+        scores.lead_id,
+        scores.scored_at as step_at,
+        1 as step_kind,
+        cast('' as {{ dbt.type_string() }}) as step_key,
+        cast(null as {{ dbt.type_string() }}) as disposition_status,
+        scores.meets_mql_criteria,
+        scores.is_event_instant,
+        coalesce(promotions.has_mql_promotion, false) as has_mql_promotion,
+        coalesce(promotions.has_sql_promotion, false) as has_sql_promotion
+    from scores
+    left join promotions
+        on
+            scores.lead_id = promotions.lead_id
+            and scores.scored_at = promotions.counted_at
+
+    union all
+
+    select
+        lead_id,
+        effective_at,
+        2,
+        disposition_id,
+        status,
+        false,
+        false,
+        false,
+        false
+    from dispositions
+
+    union all
+
+    select
+        lead_id,
+        effective_created_at,
+        3,
+        opportunity_id,
+        null,
+        false,
+        false,
+        false,
+        false
+    from opportunities
+
+    union all
+
+    select
+        lead_id,
+        effective_closed_at,
+        4,
+        opportunity_id,
+        null,
+        false,
+        false,
+        false,
+        false
+    from opportunities
+    where is_won and effective_closed_at is not null
+),
+
+numbered as (
+    select
+        *,
+        row_number() over (partition by lead_id order by step_at, step_kind, step_key) as step_number
+    from steps
+),
+
+first_wins as (
+    select
+        lead_id,
+        min(step_number) as first_win_step_number
+    from numbered
+    where step_kind = 4
+    group by lead_id
+),
+
+resets as (
+    select
+        numbered.*,
+        coalesce(
+            numbered.step_kind = 2
+            and numbered.disposition_status in ('recycled', 'disqualified')
+            and (first_wins.first_win_step_number is null or numbered.step_number < first_wins.first_win_step_number),
+            false
+        ) as is_reset
+    from numbered
+    left join first_wins
+        on numbered.lead_id = first_wins.lead_id
+),
+
+segmented as (
+    select
+        *,
+        sum(case when is_reset then 1 else 0 end) over (
+            partition by lead_id order by step_number rows between unbounded preceding and current row
+        ) as segment_number
+    from resets
+),
+
+based as (
+    select
+        *,
+        first_value(case when is_reset then disposition_status else 'lead' end) over (
+            partition by lead_id, segment_number order by step_number
+            rows between unbounded preceding and current row
+        ) as segment_base
+    from segmented
+),
+
+targeted as (
+    select
+        *,
+        case
+            when step_kind = 4 then 4
+            when step_kind = 3 then 3
+            when segment_base = 'disqualified' then 0
+            when step_kind = 2 and disposition_status = 'accepted' then 2
+            when step_kind = 1 and has_sql_promotion then 2
+            when step_kind = 1 and has_mql_promotion then 1
+            when step_kind = 1 and meets_mql_criteria and (segment_base = 'lead' or is_event_instant) then 1
+            else 0
+        end as target_level
+    from based
+),
+
+leveled as (
+    select
+        *,
+        max(target_level) over (
+            partition by lead_id, segment_number order by step_number
+            rows between unbounded preceding and current row
+        ) as level
+    from targeted
+),
+
+staged as (
+    select
+        *,
+        coalesce(
+            lag(level) over (partition by lead_id, segment_number order by step_number),
+            0
+        ) as previous_level,
+        case level
+            when 0 then segment_base
+            when 1 then 'mql'
+            when 2 then 'sql'
+            when 3 then 'opportunity'
+            else 'customer'
+        end as stage_after
+    from leveled
+),
+
+final as (
+    select
+        lead_id,
+        step_number,
+        step_at,
+        step_kind,
+        step_key,
+        disposition_status,
+        is_reset,
+        segment_number,
+        segment_base,
+        target_level,
+        previous_level,
+        level,
+        stage_after,
+        coalesce(lag(stage_after) over (partition by lead_id order by step_number), 'lead') as stage_before,
+        case when has_mql_promotion then 'hand_raiser' else 'score' end as mql_trigger
+    from staged
+)
+
+select * from final

@@ -1,0 +1,95 @@
+{#- One row per lead: attributes, scores at as_of and lifecycle position at as_of. -#}
+with
+
+leads as (
+    select * from {{ ref('int_leads_joined_to_accounts') }}
+),
+
+scores as (
+    select * from {{ ref('int_lead_scores_at_instants') }}
+    where scored_at = {{ as_of() }}
+),
+
+transitions as (
+    select * from {{ ref('fct_lifecycle_transitions') }}
+),
+
+latest_transitions as (
+    select
+        lead_id,
+        stage as current_stage,
+        entered_at as current_stage_entered_at
+    from (
+        select
+            *,
+            row_number() over (partition by lead_id order by transition_number desc) as recency
+        from transitions
+    ) as ranked
+    where recency = 1
+),
+
+stage_entries as (
+    select
+        lead_id,
+        min(case when stage = 'mql' then entered_at end) as first_mql_at,
+        max(case when stage = 'mql' then entered_at end) as latest_mql_at,
+        sum(case when stage = 'mql' then 1 else 0 end) as mql_count,
+        min(case when stage = 'sql' then entered_at end) as first_sql_at,
+        min(case when stage = 'opportunity' then entered_at end) as first_opportunity_at,
+        min(case when stage = 'customer' then entered_at end) as customer_at
+    from transitions
+    group by lead_id
+),
+
+final as (
+    select
+        ---------- ids
+        leads.lead_id,
+        leads.account_id,
+        ---------- lead attributes
+        leads.email,
+        leads.job_title,
+        leads.country,
+        leads.lead_source,
+        leads.email_domain,
+        ---------- account attributes
+        leads.account_name,
+        leads.industry,
+        leads.account_country,
+        leads.employee_count,
+        leads.annual_revenue,
+        ---------- scores at as_of
+        scores.fit_score,
+        scores.engagement_score,
+        scores.total_score,
+        scores.fit_grade,
+        scores.engagement_band,
+        scores.priority,
+        ---------- lifecycle at as_of
+        latest_transitions.current_stage,
+        cast(stage_entries.mql_count as {{ dbt.type_int() }}) as mql_count,
+        ---------- booleans
+        scores.is_disqualified,
+        scores.meets_mql_criteria,
+        stage_entries.first_sql_at is not null
+        and (stage_entries.first_mql_at is null or stage_entries.first_mql_at > stage_entries.first_sql_at)
+        as is_mql_skipped,
+        leads.has_unknown_account,
+        ---------- timestamps
+        leads.created_at,
+        latest_transitions.current_stage_entered_at,
+        stage_entries.first_mql_at,
+        stage_entries.latest_mql_at,
+        stage_entries.first_sql_at,
+        stage_entries.first_opportunity_at,
+        stage_entries.customer_at
+    from leads
+    inner join scores
+        on leads.lead_id = scores.lead_id
+    inner join latest_transitions
+        on leads.lead_id = latest_transitions.lead_id
+    inner join stage_entries
+        on leads.lead_id = stage_entries.lead_id
+)
+
+select * from final
