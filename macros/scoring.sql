@@ -30,3 +30,12 @@
 {% macro seconds_between(earlier, later) -%}
     ({{ lead_scoring.epoch_seconds(later) }} - {{ lead_scoring.epoch_seconds(earlier) }})
 {%- endmacro %}
+
+{#- Points as sales read them: one decimal at most, no trailing ".0" (27.5, 20). -#}
+{% macro format_points(points) -%}
+    case
+        when round({{ points }}, 1) = round({{ points }}, 0)
+            then cast(cast(round({{ points }}, 0) as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
+        else cast(round({{ points }}, 1) as {{ dbt.type_string() }})
+    end
+{%- endmacro %}

@@ -300,9 +300,12 @@ def _split(value: str) -> list[str]:
     return [item.strip() for item in value.split("|")]
 
 
-def _number(value: Any) -> Decimal:
+def _number(value: Any, rule: FitRule) -> Decimal:
     """A number for exact comparison (seed text and attribute values alike)."""
-    return Decimal(str(value).strip())
+    try:
+        return Decimal(str(value).strip())
+    except ArithmeticError:
+        raise ValueError(f"fit rule {rule.rule_id}: {value!r} is not a number") from None
 
 
 def fit_matches(rule: FitRule, attributes: dict[str, Any]) -> bool:
