@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from tests.reference import (
+from reference import (
     Account,
     Band,
     Contribution,
@@ -964,10 +963,8 @@ def test_outcome_days_are_decimal():
     # MQL at day 1 06:00 (two form fills), disqualified at day 3 00:00: 1.75 days.
     at = day(1) + timedelta(hours=6)
     events = [event("e1", "form_submit", at), event("e2", "form_submit", at)]
-    _, mqls, summary = lifecycle(
-        lead(), None, events, [disposition("d1", "disqualified", day(3))], [], LIFECYCLE_RULES,
-        day(9),
-    )  # fmt: skip
+    disqualified = [disposition("d1", "disqualified", day(3))]
+    _, mqls, summary = lifecycle(lead(), None, events, disqualified, [], LIFECYCLE_RULES, day(9))
     assert [(m["outcome"], m["outcome_at"], m["days_to_outcome"]) for m in mqls] == [
         ("disqualified", day(3), 1.75)
     ]

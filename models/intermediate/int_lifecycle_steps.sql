@@ -50,6 +50,7 @@ steps as (
         cast(null as {{ dbt.type_string() }}) as disposition_status,
         scores.meets_mql_criteria,
         scores.is_event_instant,
+        scores.is_disqualified,
         coalesce(promotions.has_mql_promotion, false) as has_mql_promotion,
         coalesce(promotions.has_sql_promotion, false) as has_sql_promotion
     from scores
@@ -69,6 +70,7 @@ steps as (
         false,
         false,
         false,
+        false,
         false
     from dispositions
 
@@ -83,6 +85,7 @@ steps as (
         false,
         false,
         false,
+        false,
         false
     from opportunities
 
@@ -94,6 +97,7 @@ steps as (
         4,
         opportunity_id,
         null,
+        false,
         false,
         false,
         false,
@@ -160,7 +164,7 @@ targeted as (
             when segment_base = 'disqualified' then 0
             when step_kind = 2 and disposition_status = 'accepted' then 2
             when step_kind = 1 and has_sql_promotion then 2
-            when step_kind = 1 and has_mql_promotion then 1
+            when step_kind = 1 and has_mql_promotion and not is_disqualified then 1
             when step_kind = 1 and meets_mql_criteria and (segment_base = 'lead' or is_event_instant) then 1
             else 0
         end as target_level

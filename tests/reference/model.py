@@ -332,36 +332,51 @@ def fit_matches(rule: FitRule, attributes: dict[str, Any]) -> bool:
         return actual is not None
     if rule.value is None:
         raise ValueError(f"fit rule {rule.rule_id}: {operator} needs a value")
+    if is_numeric:
+        return _numeric_matches(rule, actual)
+    return _text_matches(rule, actual)
+
+
+def _numeric_matches(rule: FitRule, actual: Any) -> bool:
+    """A numeric attribute against the rule's number(s); the rule's value is checked first."""
+    operator = rule.operator
+    items = [_number(item, rule) for item in _split(rule.value or "")]
+    if operator == "between" and len(items) != 2:
+        raise ValueError(f"fit rule {rule.rule_id}: between needs 'low | high'")
+    if operator not in ("in", "not_in", "between") and len(items) != 1:
+        raise ValueError(f"fit rule {rule.rule_id}: {operator} takes one number")
     if actual is None:
         # A null attribute matches only is_null; not_* operators do not match a null.
         return False
+    number = _number(actual, rule)
+    if operator == "equals":
+        return number == items[0]
+    if operator == "not_equals":
+        return number != items[0]
+    if operator == "in":
+        return number in items
+    if operator == "not_in":
+        return number not in items
+    if operator == "gte":
+        return number >= items[0]
+    if operator == "gt":
+        return number > items[0]
+    if operator == "lte":
+        return number <= items[0]
+    if operator == "lt":
+        return number < items[0]
+    return items[0] <= number <= items[1]  # between, inclusive
 
-    if is_numeric:
-        number = _number(actual)
-        if operator == "equals":
-            return number == _number(rule.value)
-        if operator == "not_equals":
-            return number != _number(rule.value)
-        if operator == "in":
-            return number in [_number(item) for item in _split(rule.value)]
-        if operator == "not_in":
-            return number not in [_number(item) for item in _split(rule.value)]
-        if operator == "gte":
-            return number >= _number(rule.value)
-        if operator == "gt":
-            return number > _number(rule.value)
-        if operator == "lte":
-            return number <= _number(rule.value)
-        if operator == "lt":
-            return number < _number(rule.value)
-        bounds = _split(rule.value)  # between, inclusive
-        if len(bounds) != 2:
-            raise ValueError(f"fit rule {rule.rule_id}: between needs 'low | high'")
-        return _number(bounds[0]) <= number <= _number(bounds[1])
 
+def _text_matches(rule: FitRule, actual: Any) -> bool:
+    """A text attribute against the rule's text, both lower-cased and trimmed."""
+    if actual is None:
+        # A null attribute matches only is_null; not_* operators do not match a null.
+        return False
+    operator = rule.operator
     text = str(actual).strip().lower()
-    value = rule.value.strip().lower()
-    items = [item.lower() for item in _split(rule.value)]
+    value = (rule.value or "").strip().lower()
+    items = [item.lower() for item in _split(rule.value or "")]
     if operator == "equals":
         return text == value
     if operator == "not_equals":

@@ -40,8 +40,9 @@ mqls as (
 final as (
     select
         ---------- ids
+        mqls.lead_id || '-' || cast(mqls.mql_number as {{ dbt.type_string() }}) as mql_id,
         mqls.lead_id,
-        mqls.mql_number,
+        cast(mqls.mql_number as {{ dbt.type_int() }}) as mql_number,
         ---------- attributes
         mqls.mql_trigger,
         leads.lead_source,
