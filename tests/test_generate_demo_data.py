@@ -1,0 +1,389 @@
+"""Tests of scripts/generate_demo_data.py: schema, determinism, dirt, formats and the CLI."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "generate_demo_data.py"
+_spec = importlib.util.spec_from_file_location("generate_demo_data", SCRIPT)
+assert _spec and _spec.loader
+gen = importlib.util.module_from_spec(_spec)
+sys.modules["generate_demo_data"] = gen
+_spec.loader.exec_module(gen)
+
+LEADS = 300
+MEAN_EVENTS = 20.0
+END = date(2026, 6, 30)
+END_TS = "2026-06-30 23:59:59"
+KWARGS = {
+    "leads": LEADS,
+    "events_per_lead": MEAN_EVENTS,
+    "seed": 42,
+    "end_date": END,
+    "days": 540,
+    "fmt": "parquet",
+    "dirt": True,
+}
+
+SCHEMA = {
+    "leads": [
+        ("lead_id", "VARCHAR"),
+        ("email", "VARCHAR"),
+        ("created_at", "TIMESTAMP"),
+        ("job_title", "VARCHAR"),
+        ("country", "VARCHAR"),
+        ("lead_source", "VARCHAR"),
+        ("account_id", "VARCHAR"),
+    ],
+    "accounts": [
+        ("account_id", "VARCHAR"),
+        ("account_name", "VARCHAR"),
+        ("domain", "VARCHAR"),
+        ("industry", "VARCHAR"),
+        ("employee_count", "INTEGER"),
+        ("annual_revenue", "DOUBLE"),
+        ("country", "VARCHAR"),
+    ],
+    "events": [
+        ("event_id", "VARCHAR"),
+        ("lead_id", "VARCHAR"),
+        ("event_type", "VARCHAR"),
+        ("occurred_at", "TIMESTAMP"),
+        ("url", "VARCHAR"),
+        ("campaign", "VARCHAR"),
+    ],
+    "sales_dispositions": [
+        ("disposition_id", "VARCHAR"),
+        ("lead_id", "VARCHAR"),
+        ("status", "VARCHAR"),
+        ("reason", "VARCHAR"),
+        ("decided_at", "TIMESTAMP"),
+    ],
+    "opportunities": [
+        ("opportunity_id", "VARCHAR"),
+        ("lead_id", "VARCHAR"),
+        ("created_at", "TIMESTAMP"),
+        ("amount", "DOUBLE"),
+        ("is_won", "BOOLEAN"),
+        ("closed_at", "TIMESTAMP"),
+    ],
+}
+
+KNOWN_TYPES = (
+    "'page_view', 'email_open', 'email_click', 'form_submit', 'content_download', "
+    "'webinar_registered', 'webinar_attended', 'trial_started', 'contact_sales', "
+    "'demo_request', 'quote_request', 'unsubscribe', 'email_bounce'"
+)
+
+# Each kind of dirt, as a count query over views named after the tables.
+DIRT = {
+    "duplicate event_id, exact copy": """
+        select count(*) from (
+            select event_id from events
+            group by event_id, lead_id, event_type, occurred_at, url, campaign
+            having count(*) > 1)""",
+    "duplicate event_id, other occurred_at": """
+        select count(*) from (
+            select event_id from events group by event_id
+            having count(distinct occurred_at) > 1)""",
+    "event of unknown lead": (
+        "select count(*) from events where lead_id not in (select lead_id from leads)"
+    ),
+    "unknown event type": f"""
+        select count(*) from events where lower(trim(event_type)) not in ({KNOWN_TYPES})""",
+    "mixed-case / padded event_type": f"""
+        select count(*) from events
+        where event_type <> lower(trim(event_type))
+          and lower(trim(event_type)) in ({KNOWN_TYPES})""",
+    "null occurred_at": "select count(*) from events where occurred_at is null",
+    "future occurred_at": f"select count(*) from events where occurred_at > '{END_TS}'",
+    "mixed-case / padded lead_source": (
+        "select count(*) from leads where lead_source <> lower(trim(lead_source))"
+    ),
+    "mixed-case / padded lead country": (
+        "select count(*) from leads where country <> upper(trim(country))"
+    ),
+    "mixed-case / padded account country": (
+        "select count(*) from accounts where country <> upper(trim(country))"
+    ),
+    "mixed-case / padded industry": (
+        "select count(*) from accounts where industry <> lower(trim(industry))"
+    ),
+    "mixed-case / padded email": "select count(*) from leads where email <> lower(trim(email))",
+    "empty url": "select count(*) from events where url = ''",
+    "empty campaign": "select count(*) from events where campaign = ''",
+    "empty account_id": "select count(*) from leads where account_id = ''",
+    "duplicate lead_id": """
+        select count(*) from (select lead_id from leads group by lead_id having count(*) > 1)""",
+    "lead of missing account": """
+        select count(*) from leads
+        where nullif(account_id, '') not in (select account_id from accounts)""",
+    "disposition with unknown status": (
+        "select count(*) from sales_dispositions where status = 'pending'"
+    ),
+    "disposition of unknown lead": """
+        select count(*) from sales_dispositions
+        where lead_id not in (select lead_id from leads)""",
+    "opportunity of unknown lead": """
+        select count(*) from opportunities where lead_id not in (select lead_id from leads)""",
+}
+
+
+def connect(folder: Path, fmt: str = "parquet") -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with one view per raw table file."""
+    con = duckdb.connect()
+    reader = "read_parquet" if fmt == "parquet" else "read_csv"
+    for table in SCHEMA:
+        con.execute(f"create view {table} as select * from {reader}('{folder / table}.{fmt}')")
+    return con
+
+
+def count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+@pytest.fixture(scope="module")
+def dirty(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
+    out = tmp_path_factory.mktemp("dirty")
+    return out, gen.generate(out_dir=out, **KWARGS)
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
+    out = tmp_path_factory.mktemp("clean")
+    return out, gen.generate(out_dir=out, **{**KWARGS, "dirt": False})
+
+
+def test_files_have_exactly_the_spec_columns(dirty: tuple[Path, dict[str, int]]) -> None:
+    out, _ = dirty
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.parquet" for t in SCHEMA)
+    con = connect(out)
+    for table, columns in SCHEMA.items():
+        described = [(r[0], r[1]) for r in con.execute(f"describe {table}").fetchall()]
+        assert described == columns, table
+
+
+def test_row_counts_are_consistent(
+    dirty: tuple[Path, dict[str, int]], clean: tuple[Path, dict[str, int]]
+) -> None:
+    for out, rows in (dirty, clean):
+        con = connect(out)
+        for table in SCHEMA:
+            assert count(con, f"select count(*) from {table}") == rows[table], table
+        assert LEADS <= rows["leads"] <= LEADS * 1.05
+        assert count(con, "select count(distinct lead_id) from leads") == LEADS
+        assert 0.7 * LEADS * MEAN_EVENTS <= rows["events"] <= 1.3 * LEADS * MEAN_EVENTS
+        assert rows["accounts"] > 0
+        assert 0 < rows["opportunities"] < rows["sales_dispositions"] < LEADS
+    assert clean[1]["leads"] == LEADS
+
+
+def test_events_per_lead_follow_the_requested_mean(tmp_path: Path) -> None:
+    rows = gen.generate(out_dir=tmp_path, **{**KWARGS, "events_per_lead": 5.0, "dirt": False})
+    assert 0.7 * LEADS * 5 <= rows["events"] <= 1.3 * LEADS * 5
+    con = connect(tmp_path)
+    per_lead = con.execute(
+        "select min(n), max(n) from (select count(*) n from events group by lead_id)"
+    ).fetchone()
+    assert per_lead is not None
+    assert per_lead[1] > 3 * per_lead[0]  # counts vary from lead to lead
+
+
+def test_same_arguments_give_identical_bytes(
+    tmp_path: Path, dirty: tuple[Path, dict[str, int]]
+) -> None:
+    first, _ = dirty
+    again = tmp_path / "again"
+    other = tmp_path / "other"
+    gen.generate(out_dir=again, **KWARGS)
+    gen.generate(out_dir=other, **{**KWARGS, "seed": 43})
+    for table in SCHEMA:
+        name = f"{table}.parquet"
+        assert (first / name).read_bytes() == (again / name).read_bytes(), table
+    assert (first / "events.parquet").read_bytes() != (other / "events.parquet").read_bytes()
+    assert (first / "leads.parquet").read_bytes() != (other / "leads.parquet").read_bytes()
+
+
+@pytest.mark.parametrize("kind", DIRT)
+def test_every_kind_of_dirt_is_present_and_absent_without_dirt(
+    kind: str, dirty: tuple[Path, dict[str, int]], clean: tuple[Path, dict[str, int]]
+) -> None:
+    dirty_count = count(connect(dirty[0]), DIRT[kind])
+    assert dirty_count > 0, kind
+    assert count(connect(clean[0]), DIRT[kind]) == 0, kind
+    assert dirty_count <= 0.03 * max(dirty[1].values()), kind  # a small share
+
+
+def test_dirt_is_a_small_share_of_events(dirty: tuple[Path, dict[str, int]]) -> None:
+    con = connect(dirty[0])
+    dirty_events = count(
+        con,
+        f"""select count(*) from events
+            where occurred_at is null or occurred_at > '{END_TS}'
+               or event_type <> lower(trim(event_type))
+               or lower(trim(event_type)) not in ({KNOWN_TYPES})
+               or lead_id not in (select lead_id from leads)""",
+    )
+    assert 0 < dirty_events < 0.06 * count(con, "select count(*) from events")
+
+
+def test_timestamps_end_with_the_end_date_except_future_dirt(
+    dirty: tuple[Path, dict[str, int]], clean: tuple[Path, dict[str, int]]
+) -> None:
+    checks = [
+        "select count(*) from leads where created_at > '{end}' or created_at is null",
+        "select count(*) from sales_dispositions where decided_at > '{end}'",
+        "select count(*) from opportunities where created_at > '{end}' or closed_at > '{end}'",
+    ]
+    for out, _ in (dirty, clean):
+        con = connect(out)
+        for sql in checks:
+            assert count(con, sql.format(end=END_TS)) == 0, sql
+        # History spans about --days; only anonymous pre-sign-up visits come earlier.
+        first = con.execute("select min(created_at)::date from leads").fetchone()
+        assert first is not None and (END - first[0]).days <= 540
+    clean_con = connect(clean[0])
+    assert count(clean_con, f"select count(*) from events where occurred_at > '{END_TS}'") == 0
+    assert count(clean_con, "select count(*) from events where occurred_at is null") == 0
+
+
+def test_data_looks_like_a_b2b_funnel(tmp_path: Path) -> None:
+    n = 2000
+    gen.generate(out_dir=tmp_path, **{**KWARGS, "leads": n, "dirt": False})
+    con = connect(tmp_path)
+    types = {r[0] for r in con.execute("select distinct event_type from events").fetchall()}
+    assert types == set(KNOWN_TYPES.replace("'", "").replace(" ", "").split(","))
+    assert count(con, "select count(*) from events where url like '%/pricing%'") > 0
+    assert count(con, "select count(*) from events where url like '%/careers%'") > 0
+
+    def share(sql: str) -> float:
+        return count(con, sql) / n
+
+    hand_raisers = share(
+        """select count(distinct lead_id) from events
+           where event_type in ('contact_sales', 'demo_request', 'quote_request')"""
+    )
+    assert 0.02 <= hand_raisers <= 0.12
+    accepted = share(
+        "select count(distinct lead_id) from sales_dispositions where status = 'accepted'"
+    )
+    assert 0.02 <= accepted <= 0.15
+    assert share("select count(distinct lead_id) from sales_dispositions") <= 0.4
+    statuses = {r[0] for r in con.execute("select status from sales_dispositions").fetchall()}
+    assert statuses == {"accepted", "recycled", "disqualified"}
+    opps = share("select count(distinct lead_id) from opportunities")
+    assert 0.3 * accepted <= opps <= 0.8 * accepted
+    won, lost, still_open = con.execute(
+        """select count(*) filter (where is_won), count(*) filter (where not is_won),
+                  count(*) filter (where is_won is null and closed_at is null)
+           from opportunities"""
+    ).fetchone() or (0, 0, 0)
+    assert still_open > 0
+    assert 0.15 <= won / (won + lost) <= 0.5
+    # Sales-sourced opportunities: no accepted disposition.
+    assert (
+        count(
+            con,
+            """select count(*) from opportunities where lead_id not in
+               (select lead_id from sales_dispositions where status = 'accepted')""",
+        )
+        > 0
+    )
+    free_mail = share(
+        """select count(*) from leads where split_part(email, '@', 2)
+           in ('gmail.com', 'yahoo.com', 'hotmail.com', 'outlook.com')"""
+    )
+    assert 0.1 <= free_mail <= 0.2
+    no_account = share("select count(*) from leads where account_id is null")
+    assert 0.06 <= no_account <= 0.14
+    competitors = share(
+        """select count(*) from leads
+           where split_part(email, '@', 2) in ('rivalscore.example', 'leadmagnet.example')"""
+    )
+    assert 0 < competitors < 0.02
+    # Account leads mostly use their account's domain.
+    on_domain = share(
+        """select count(*) from leads l join accounts a using (account_id)
+           where split_part(l.email, '@', 2) = a.domain"""
+    )
+    assert on_domain >= 0.75
+    # Some events come shortly before the lead's created_at (anonymous visits).
+    early = """select count(*) from events e join leads l using (lead_id)
+               where occurred_at < created_at"""
+    assert count(con, early) > 0
+    # Recycled leads that re-engage: events after their recycle.
+    reengaged = """select count(distinct d.lead_id) from sales_dispositions d
+                   join events e on e.lead_id = d.lead_id and e.occurred_at > d.decided_at
+                   where d.status = 'recycled'"""
+    assert count(con, reengaged) > 0
+
+
+def test_csv_format_writes_readable_files_with_a_header(tmp_path: Path) -> None:
+    rows = gen.generate(out_dir=tmp_path, **{**KWARGS, "fmt": "csv"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{t}.csv" for t in SCHEMA)
+    con = connect(tmp_path, "csv")
+    for table, columns in SCHEMA.items():
+        header = (tmp_path / f"{table}.csv").read_text().splitlines()[0]
+        assert header == ",".join(name for name, _ in columns)
+        assert count(con, f"select count(*) from {table}") == rows[table]
+    assert count(con, "select count(*) from events where occurred_at is null") > 0
+    # Case and padding dirt survive the CSV round trip.
+    assert count(con, "select count(*) from events where event_type <> lower(trim(event_type))") > 0
+    assert (
+        count(con, "select count(*) from leads where lead_source <> lower(trim(lead_source))") > 0
+    )
+
+
+def test_cli_prints_counts_per_table(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--out",
+            str(tmp_path),
+            "--leads",
+            "200",
+            "--events-per-lead",
+            "10",
+            "--seed",
+            "3",
+            "--end-date",
+            "2026-01-31",
+            "--days",
+            "365",
+            "--format",
+            "csv",
+            "--no-dirt",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    con = connect(tmp_path, "csv")
+    for table in SCHEMA:
+        n = count(con, f"select count(*) from {table}")
+        assert f"{table}: {n} rows" in result.stdout
+    assert count(con, "select count(*) from leads") == 200
+
+
+def test_cli_rejects_bad_arguments(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(tmp_path), "--leads", "0"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "leads" in result.stderr
