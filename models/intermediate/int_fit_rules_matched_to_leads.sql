@@ -76,19 +76,21 @@ evaluated as (
                 when candidates.operator = 'is_null' then candidates.is_attribute_null
                 when candidates.operator = 'is_not_null' then not candidates.is_attribute_null
                 when candidates.is_attribute_null then false
-                when candidates.operator in ('equals', 'not_equals') then
-                    (
-                        case
-                            when candidates.attribute_kind = 'number'
-                                then candidates.numeric_value = candidates.value_number
-                            else candidates.text_value = candidates.value_text
-                        end
-                    ) = (candidates.operator = 'equals')
+                when candidates.operator in ('equals', 'not_equals')
+                    then
+                        (
+                            case
+                                when candidates.attribute_kind = 'number'
+                                    then candidates.numeric_value = candidates.value_number
+                                else candidates.text_value = candidates.value_text
+                            end
+                        ) = (candidates.operator = 'equals')
                 when candidates.operator = 'in' then list_hits.lead_id is not null
                 when candidates.operator = 'not_in' then list_hits.lead_id is null
-                when candidates.operator in ('contains', 'not_contains') then
-                    ({{ dbt.position('candidates.value_text', 'candidates.text_value') }} > 0)
-                    = (candidates.operator = 'contains')
+                when candidates.operator in ('contains', 'not_contains')
+                    then
+                        ({{ dbt.position('candidates.value_text', 'candidates.text_value') }} > 0)
+                        = (candidates.operator = 'contains')
                 when candidates.operator = 'gte' then candidates.numeric_value >= candidates.value_number
                 when candidates.operator = 'gt' then candidates.numeric_value > candidates.value_number
                 when candidates.operator = 'lte' then candidates.numeric_value <= candidates.value_number

@@ -7,19 +7,19 @@ leads as (
 
 unpivoted as (
     {%- for name, kind in fit_attributes().items() %}
-    select
-        lead_id,
-        '{{ name }}' as attribute,
-        '{{ kind }}' as attribute_kind,
-        {% if kind == 'number' -%}
-        cast(null as {{ dbt.type_string() }}) as text_value,
-        cast({{ name }} as {{ type_double() }}) as numeric_value
-        {%- else -%}
-        lower(cast({{ name }} as {{ dbt.type_string() }})) as text_value,
-        cast(null as {{ type_double() }}) as numeric_value
-        {%- endif %}
-    from leads
-    {% if not loop.last %}union all{% endif %}
+        select
+            lead_id,
+            '{{ name }}' as attribute,
+            '{{ kind }}' as attribute_kind,
+            {% if kind == 'number' -%}
+                cast(null as {{ dbt.type_string() }}) as text_value,
+                cast({{ name }} as {{ type_double() }}) as numeric_value
+            {%- else -%}
+                lower(cast({{ name }} as {{ dbt.type_string() }})) as text_value,
+                cast(null as {{ type_double() }}) as numeric_value
+            {%- endif %}
+        from leads
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
 

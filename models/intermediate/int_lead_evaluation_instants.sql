@@ -22,24 +22,36 @@ rule_changes as (
 ),
 
 candidate_instants as (
-    select lead_id, created_at as scored_at, false as is_event_instant
+    select
+        lead_id,
+        created_at as scored_at,
+        false as is_event_instant
     from leads
 
     union all
 
-    select lead_id, occurred_at as scored_at, true as is_event_instant
+    select
+        lead_id,
+        occurred_at as scored_at,
+        true as is_event_instant
     from events
 
     union all
 
-    select leads.lead_id, rule_changes.valid_from_at as scored_at, false as is_event_instant
+    select
+        leads.lead_id,
+        rule_changes.valid_from_at as scored_at,
+        false as is_event_instant
     from leads
     inner join rule_changes
         on rule_changes.valid_from_at > leads.created_at
 
     union all
 
-    select lead_id, {{ as_of() }} as scored_at, false as is_event_instant
+    select
+        lead_id,
+        {{ as_of() }} as scored_at,
+        false as is_event_instant
     from leads
 ),
 

@@ -31,7 +31,8 @@ final as (
     select
         *,
         cast(valid_from as {{ dbt.type_timestamp() }}) as valid_from_at,
-        cast(lead(valid_from) over (partition by rule_id order by valid_from) as {{ dbt.type_timestamp() }}) as valid_to_at
+        cast(lead(valid_from) over (partition by rule_id order by valid_from) as {{ dbt.type_timestamp() }})
+            as valid_to_at
     from renamed
 )
 

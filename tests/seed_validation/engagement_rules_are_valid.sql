@@ -8,43 +8,76 @@ rules as (
 ),
 
 duplicate_versions as (
-    select rule_id, valid_from_text
+    select
+        rule_id,
+        valid_from_text
     from rules
     group by rule_id, valid_from_text
     having count(*) > 1
 ),
 
 problems as (
-    select rule_id, valid_from_text, 'rule_id is empty' as problem
-    from rules where rule_id is null
+    select
+        rule_id,
+        valid_from_text,
+        'rule_id is empty' as problem
+    from rules
+    where rule_id is null
 
     union all
-    select rule_id, valid_from_text, 'valid_from is empty or not a date (YYYY-MM-DD)'
-    from rules where valid_from is null
+    select
+        rule_id,
+        valid_from_text,
+        'valid_from is empty or not a date (YYYY-MM-DD)'
+    from rules
+    where valid_from is null
 
     union all
-    select rule_id, valid_from_text, 'duplicate (rule_id, valid_from): give each version its own valid_from'
+    select
+        rule_id,
+        valid_from_text,
+        'duplicate (rule_id, valid_from): give each version its own valid_from'
     from duplicate_versions
 
     union all
-    select rule_id, valid_from_text, 'event_type is empty'
-    from rules where event_type is null
+    select
+        rule_id,
+        valid_from_text,
+        'event_type is empty'
+    from rules
+    where event_type is null
 
     union all
-    select rule_id, valid_from_text, 'points ''' || coalesce(points_text, '') || ''' is not a number'
-    from rules where points is null
+    select
+        rule_id,
+        valid_from_text,
+        'points ''' || coalesce(points_text, '') || ''' is not a number'
+    from rules
+    where points is null
 
     union all
-    select rule_id, valid_from_text, 'max_points ''' || max_points_text || ''' must be a number > 0 (or empty for no cap)'
-    from rules where max_points_text is not null and coalesce(max_points, 0) <= 0
+    select
+        rule_id,
+        valid_from_text,
+        'max_points ''' || max_points_text || ''' must be a number > 0 (or empty for no cap)'
+    from rules
+    where max_points_text is not null and coalesce(max_points, 0) <= 0
 
     union all
-    select rule_id, valid_from_text, 'half_life_days ''' || half_life_days_text || ''' must be a number > 0 (or empty for no decay)'
-    from rules where half_life_days_text is not null and coalesce(half_life_days, 0) <= 0
+    select
+        rule_id,
+        valid_from_text,
+        'half_life_days ''' || half_life_days_text || ''' must be a number > 0 (or empty for no decay)'
+    from rules
+    where half_life_days_text is not null and coalesce(half_life_days, 0) <= 0
 
     union all
-    select rule_id, valid_from_text, 'promotes_to ''' || promotes_to || ''' is unknown: use mql, sql or leave it empty'
-    from rules where promotes_to is not null and promotes_to not in ('mql', 'sql')
+    select
+        rule_id,
+        valid_from_text,
+        'promotes_to ''' || promotes_to || ''' is unknown: use mql, sql or leave it empty'
+    from rules
+    where promotes_to is not null and promotes_to not in ('mql', 'sql')
 ),
 
 final as (

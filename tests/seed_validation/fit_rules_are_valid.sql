@@ -15,11 +15,13 @@ attributes as (
 
 operators as (
     {%- for name, kinds in operators.items() %}
-    {%- set outer_loop = loop %}
-    {%- for kind in kinds %}
-    select '{{ name }}' as operator, '{{ kind }}' as attribute_kind
-    {%- if not (outer_loop.last and loop.last) %} union all{% endif %}
-    {%- endfor %}
+        {%- set outer_loop = loop %}
+        {%- for kind in kinds %}
+            select
+                '{{ name }}' as operator,
+                '{{ kind }}' as attribute_kind
+            {%- if not (outer_loop.last and loop.last) %} union all{% endif %}
+        {%- endfor %}
     {%- endfor %}
 ),
 
@@ -56,14 +58,18 @@ checked as (
 ),
 
 duplicate_versions as (
-    select rule_id, valid_from_text
+    select
+        rule_id,
+        valid_from_text
     from rules
     group by rule_id, valid_from_text
     having count(*) > 1
 ),
 
 non_numeric_items as (
-    select distinct values_.rule_id, values_.valid_from
+    select distinct
+        values_.rule_id,
+        values_.valid_from
     from {{ ref('int_fit_rule_values') }} as values_
     inner join checked
         on
@@ -76,15 +82,26 @@ non_numeric_items as (
 ),
 
 problems as (
-    select rule_id, valid_from_text, 'rule_id is empty' as problem
-    from rules where rule_id is null
+    select
+        rule_id,
+        valid_from_text,
+        'rule_id is empty' as problem
+    from rules
+    where rule_id is null
 
     union all
-    select rule_id, valid_from_text, 'valid_from is empty or not a date (YYYY-MM-DD)'
-    from rules where valid_from is null
+    select
+        rule_id,
+        valid_from_text,
+        'valid_from is empty or not a date (YYYY-MM-DD)'
+    from rules
+    where valid_from is null
 
     union all
-    select rule_id, valid_from_text, 'duplicate (rule_id, valid_from): give each version its own valid_from'
+    select
+        rule_id,
+        valid_from_text,
+        'duplicate (rule_id, valid_from): give each version its own valid_from'
     from duplicate_versions
 
     union all
@@ -93,7 +110,8 @@ problems as (
         valid_from_text,
         'attribute ''' || coalesce(attribute, '') || ''' is unknown: use one of '
         || '{{ fit_attributes().keys() | join(", ") }}'
-    from checked where attribute_kind is null
+    from checked
+    where attribute_kind is null
 
     union all
     select
@@ -101,7 +119,10 @@ problems as (
         valid_from_text,
         'operator ''' || coalesce(operator, '') || ''' is unknown: use one of '
         || '{{ operators.keys() | join(", ") }}'
-    from rules where operator is null or operator not in ('{{ operators.keys() | join("', '") }}')
+    from rules
+    where
+        operator is null
+        or operator not in (select known.operator from operators as known)
 
     union all
     select
@@ -112,29 +133,50 @@ problems as (
     from checked
     where
         attribute_kind is not null
-        and operator in ('{{ operators.keys() | join("', '") }}')
+        and operator in (select known.operator from operators as known)
         and not is_operator_allowed
 
     union all
-    select rule_id, valid_from_text, 'operator ''' || operator || ''' needs a value'
-    from rules where value is null and operator not in ('is_null', 'is_not_null')
+    select
+        rule_id,
+        valid_from_text,
+        'operator ''' || operator || ''' needs a value'
+    from rules
+    where value is null and operator not in ('is_null', 'is_not_null')
 
     union all
-    select rule_id, valid_from_text, 'operator ''' || operator || ''' takes no value: leave value empty'
-    from rules where value is not null and operator in ('is_null', 'is_not_null')
+    select
+        rule_id,
+        valid_from_text,
+        'operator ''' || operator || ''' takes no value: leave value empty'
+    from rules
+    where value is not null and operator in ('is_null', 'is_not_null')
 
     union all
-    select rule_id, valid_from_text, 'between needs two bounds separated by | (e.g. 200 | 4999)'
-    from checked where operator = 'between' and coalesce(item_count, 0) <> 2
+    select
+        rule_id,
+        valid_from_text,
+        'between needs two bounds separated by | (e.g. 200 | 4999)'
+    from checked
+    where operator = 'between' and coalesce(item_count, 0) <> 2
 
     union all
-    select rule_id, valid_from_text, 'between bounds are in the wrong order: put the lower bound first'
-    from checked where operator = 'between' and item_count = 2 and lower_bound > upper_bound
+    select
+        rule_id,
+        valid_from_text,
+        'between bounds are in the wrong order: put the lower bound first'
+    from checked
+    where operator = 'between' and item_count = 2 and lower_bound > upper_bound
 
     union all
-    select rule_id, valid_from, 'value has an item that is not a number, but the attribute is numeric'
+    select
+        rule_id,
+        valid_from,
+        'value has an item that is not a number, but the attribute is numeric'
     from (
-        select non_numeric_items.rule_id, checked.valid_from_text as valid_from
+        select
+            non_numeric_items.rule_id,
+            checked.valid_from_text as valid_from
         from non_numeric_items
         inner join checked
             on
@@ -143,15 +185,20 @@ problems as (
     ) as bad_values
 
     union all
-    select rule_id, valid_from_text, 'points ''' || coalesce(points_text, '') || ''' is not a number'
-    from rules where points is null
+    select
+        rule_id,
+        valid_from_text,
+        'points ''' || coalesce(points_text, '') || ''' is not a number'
+    from rules
+    where points is null
 
     union all
     select
         rule_id,
         valid_from_text,
         'is_disqualifying ''' || coalesce(is_disqualifying_text, '') || ''' must be true or false'
-    from rules where is_disqualifying is null
+    from rules
+    where is_disqualifying is null
 ),
 
 final as (

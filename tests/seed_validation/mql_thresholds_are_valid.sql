@@ -8,34 +8,49 @@ thresholds as (
 ),
 
 problems as (
-    select valid_from_text, 'valid_from is empty or not a date (YYYY-MM-DD)' as problem
-    from thresholds where valid_from is null
+    select
+        valid_from_text,
+        'valid_from is empty or not a date (YYYY-MM-DD)' as problem
+    from thresholds
+    where valid_from is null
 
     union all
-    select valid_from_text, 'duplicate valid_from: one threshold version per date'
+    select
+        valid_from_text,
+        'duplicate valid_from: one threshold version per date'
     from thresholds
     group by valid_from_text
     having count(*) > 1
 
     union all
-    select valid_from_text, 'min_total_score ''' || coalesce(min_total_score_text, '') || ''' is not a number'
-    from thresholds where min_total_score is null
+    select
+        valid_from_text,
+        'min_total_score ''' || coalesce(min_total_score_text, '') || ''' is not a number'
+    from thresholds
+    where min_total_score is null
 
     union all
-    select valid_from_text, 'min_fit_score ''' || min_fit_score_text || ''' is not a number (or leave it empty)'
-    from thresholds where min_fit_score_text is not null and min_fit_score is null
+    select
+        valid_from_text,
+        'min_fit_score ''' || min_fit_score_text || ''' is not a number (or leave it empty)'
+    from thresholds
+    where min_fit_score_text is not null and min_fit_score is null
 
     union all
     select
         valid_from_text,
         'min_engagement_score ''' || min_engagement_score_text || ''' is not a number (or leave it empty)'
-    from thresholds where min_engagement_score_text is not null and min_engagement_score is null
+    from thresholds
+    where min_engagement_score_text is not null and min_engagement_score is null
 
     union all
     select
         cast(null as {{ dbt.type_string() }}),
         'no threshold version is in force at as_of {{ as_of_text() }}: add a row with an earlier valid_from'
-    from (select count(*) as versions_in_force from thresholds where valid_from_at <= {{ as_of() }}) as in_force
+    from (
+        select count(*) as versions_in_force from thresholds
+        where valid_from_at <= {{ as_of() }}
+    ) as in_force
     where versions_in_force = 0
 ),
 

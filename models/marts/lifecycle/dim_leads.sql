@@ -73,7 +73,7 @@ final as (
         scores.meets_mql_criteria,
         stage_entries.first_sql_at is not null
         and (stage_entries.first_mql_at is null or stage_entries.first_mql_at > stage_entries.first_sql_at)
-        as is_mql_skipped,
+            as is_mql_skipped,
         leads.has_unknown_account,
         ---------- timestamps
         leads.created_at,

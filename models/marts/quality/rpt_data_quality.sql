@@ -29,38 +29,79 @@ opportunities as (
 ),
 
 issues as (
-    select 'leads' as source_table, dq_issue as issue from leads where dq_issue is not null
+    select
+        'leads' as source_table,
+        dq_issue as issue
+    from leads
+    where dq_issue is not null
     union all
-    select 'accounts', dq_issue from accounts where dq_issue is not null
+    select
+        'accounts',
+        dq_issue
+    from accounts
+    where dq_issue is not null
     union all
-    select 'events', dq_issue from events where dq_issue is not null
+    select
+        'events',
+        dq_issue
+    from events
+    where dq_issue is not null
     union all
-    select 'sales_dispositions', dq_issue from dispositions where dq_issue is not null
+    select
+        'sales_dispositions',
+        dq_issue
+    from dispositions
+    where dq_issue is not null
     union all
-    select 'opportunities', dq_issue from opportunities where dq_issue is not null
+    select
+        'opportunities',
+        dq_issue
+    from opportunities
+    where dq_issue is not null
 ),
 
 flags as (
-    select 'leads' as source_table, 'unknown_account' as issue
-    from leads_with_accounts where has_unknown_account
+    select
+        'leads' as source_table,
+        'unknown_account' as issue
+    from leads_with_accounts
+    where has_unknown_account
     union all
-    select 'events', 'unknown_event_type'
-    from events where dq_issue is null and not is_known_event_type
+    select
+        'events',
+        'unknown_event_type'
+    from events
+    where dq_issue is null and not is_known_event_type
     union all
-    select 'events', 'before_lead_created'
-    from events where dq_issue is null and is_before_lead_created
+    select
+        'events',
+        'before_lead_created'
+    from events
+    where dq_issue is null and is_before_lead_created
     union all
-    select 'sales_dispositions', 'before_lead_created'
-    from dispositions where dq_issue is null and is_before_lead_created
+    select
+        'sales_dispositions',
+        'before_lead_created'
+    from dispositions
+    where dq_issue is null and is_before_lead_created
     union all
-    select 'opportunities', 'before_lead_created'
-    from opportunities where dq_issue is null and is_before_lead_created
+    select
+        'opportunities',
+        'before_lead_created'
+    from opportunities
+    where dq_issue is null and is_before_lead_created
     union all
-    select 'opportunities', 'closed_before_created'
-    from opportunities where dq_issue is null and is_closed_before_created
+    select
+        'opportunities',
+        'closed_before_created'
+    from opportunities
+    where dq_issue is null and is_closed_before_created
     union all
-    select 'opportunities', 'won_without_closed_at'
-    from opportunities where dq_issue is null and is_won_without_close
+    select
+        'opportunities',
+        'won_without_closed_at'
+    from opportunities
+    where dq_issue is null and is_won_without_close
 ),
 
 counted as (

@@ -60,7 +60,7 @@ final as (
         cast(sqls_within_window as {{ type_double() }}) / mqls as mql_to_sql_rate,
         cast(median_days_mql_to_sql as {{ type_double() }}) as median_days_mql_to_sql,
         {{ dbt.dateadd('day', window_days, dbt.dateadd('month', 1, 'cohort_month')) }} <= {{ as_of() }}
-        as is_cohort_complete,
+            as is_cohort_complete,
         {{ window_days }} as conversion_window_days
     from aggregated
 )

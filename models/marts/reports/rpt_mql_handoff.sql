@@ -23,7 +23,7 @@ ranked_reasons as (
     select
         lead_id,
         coalesce(rule_description, rule_id) || ' +' || {{ format_points('points') }} as reason,
-        row_number() over (partition by lead_id order by points desc, rule_id) as reason_rank
+        row_number() over (partition by lead_id order by points desc, rule_id asc) as reason_rank
     from contributions
 ),
 
