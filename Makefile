@@ -22,6 +22,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
+	mkdir -p target
 	LEAD_SCORING_DUCKDB_PATH=target/lint.duckdb $(BIN)/sqlfluff lint models macros tests --processes 2
 
 test: lint
