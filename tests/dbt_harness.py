@@ -30,6 +30,7 @@ PROJECT_ENTRIES = (
     "tests/generic",
     "tests/seed_validation",
 )
+NOT_COPIED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
 DBT = str(Path(sys.executable).with_name("dbt"))
 
 RAW_COLUMNS: dict[str, dict[str, str]] = {
@@ -85,7 +86,7 @@ def copy_project(destination: Path) -> Path:
         target = destination / entry
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():
-            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(source, target, ignore=NOT_COPIED)
         else:
             shutil.copy2(source, target)
     return destination

@@ -1,0 +1,123 @@
+"""Shared fixtures for whole runs of the project through scripts/run.py.
+
+- `raw_data`: one small generated raw dataset for the session (deterministic, dirty).
+- `project_copy`: a private copy of the project, so a test can break seeds or models freely
+  (`copy_project` makes one anywhere, e.g. for a module-scoped fixture).
+- `run_orchestrator`: runs a project's scripts/run.py in a subprocess, always on its own DuckDB
+  file (DuckDB allows one writer per file), and returns (exit code, stdout + stderr).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from dbt_harness import copy_project
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+ORCHESTRATOR_ENV = ("LEAD_SCORING_RAW_DIR", "LEAD_SCORING_DUCKDB_PATH", "LEAD_SCORING_TARGET")
+RUN_TIMEOUT_SECONDS = 300
+
+RAW_LEADS = 300
+RAW_EVENTS_PER_LEAD = 15.0
+RAW_SEED = 7
+RAW_END_DATE = date(2026, 10, 31)
+RAW_DAYS = 540
+
+
+def load_script(name: str) -> ModuleType:
+    """Import scripts/<name>.py of the repository by path (scripts/ is no package)."""
+    path = PROJECT_DIR / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"lead_scoring_scripts_{name}", path)
+    assert spec is not None and spec.loader is not None, f"cannot load {path}"
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@dataclass(frozen=True)
+class RawData:
+    """A generated raw folder and the rows written per table."""
+
+    folder: Path
+    rows: dict[str, int]
+
+
+@pytest.fixture(scope="session")
+def raw_data(tmp_path_factory: pytest.TempPathFactory) -> RawData:
+    """~300 leads with ~15 events each and every kind of dirt, ending 2026-10-31 (Parquet)."""
+    folder = tmp_path_factory.mktemp("raw")
+    rows = load_script("generate_demo_data").generate(
+        out_dir=folder,
+        leads=RAW_LEADS,
+        events_per_lead=RAW_EVENTS_PER_LEAD,
+        seed=RAW_SEED,
+        end_date=RAW_END_DATE,
+        days=RAW_DAYS,
+        fmt="parquet",
+        dirt=True,
+    )
+    return RawData(folder=folder, rows=rows)
+
+
+@pytest.fixture(name="copy_project", scope="session")
+def copy_project_fixture() -> Callable[[Path], Path]:
+    """The `copy_project` helper, as a fixture (for fixtures wider than one test)."""
+    return copy_project
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A fresh copy of the project in this test's tmp folder."""
+    return copy_project(tmp_path / "project")
+
+
+RunOrchestrator = Callable[..., tuple[int, str]]
+
+
+def run_orchestrator(
+    project_dir: Path,
+    *args: str,
+    duckdb_path: Path,
+    raw_dir: Path | None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> tuple[int, str]:
+    """Run `project_dir`/scripts/run.py with `args`; returns (exit code, stdout + stderr).
+
+    The raw folder and DuckDB file go in through the environment (the public contract); the
+    caller's LEAD_SCORING_* variables are dropped first, so raw_dir=None means "not configured".
+    """
+    environment = {
+        name: value for name, value in os.environ.items() if name not in ORCHESTRATOR_ENV
+    }
+    environment["LEAD_SCORING_DUCKDB_PATH"] = str(duckdb_path)
+    if raw_dir is not None:
+        environment["LEAD_SCORING_RAW_DIR"] = str(raw_dir)
+    environment.update(env or {})
+    completed = subprocess.run(
+        [sys.executable, str(project_dir / "scripts" / "run.py"), *args],
+        cwd=cwd or project_dir,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=RUN_TIMEOUT_SECONDS,
+        check=False,
+    )
+    return completed.returncode, completed.stdout
+
+
+@pytest.fixture(name="run_orchestrator", scope="session")
+def run_orchestrator_fixture() -> RunOrchestrator:
+    """The `run_orchestrator` helper, as a fixture."""
+    return run_orchestrator

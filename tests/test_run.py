@@ -1,0 +1,430 @@
+"""scripts/run.py, the orchestrator (spec §7): whole runs on generated data and broken projects.
+
+The end-to-end tests run the script in a subprocess on a copy of the project, each on its own
+DuckDB file, and check real outcomes by reading that file read-only after the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from conftest import RawData, RunOrchestrator, load_script
+
+AS_OF = "2026-11-01T00:00:00Z"
+RAW_TABLES = ("leads", "accounts", "events", "sales_dispositions", "opportunities")
+# The model holding each raw table's final data-quality verdict (dq_issue null: clean).
+VERDICT_MODELS = {
+    "leads": "staging.stg_raw__leads",
+    "accounts": "staging.stg_raw__accounts",
+    "events": "intermediate.int_events_validated",
+    "sales_dispositions": "intermediate.int_sales_dispositions_validated",
+    "opportunities": "intermediate.int_opportunities_validated",
+}
+# Every kind of dirt the generator makes that a verdict names: (model, dq_issue).
+EXPECTED_DIRT = (
+    ("staging.stg_raw__leads", "duplicate_key"),
+    ("staging.stg_raw__events", "duplicate_key"),
+    ("staging.stg_raw__events", "null_occurred_at"),
+    ("staging.stg_raw__events", "after_as_of"),
+    ("staging.stg_raw__sales_dispositions", "unknown_status"),
+    ("intermediate.int_events_validated", "unknown_lead"),
+    ("intermediate.int_sales_dispositions_validated", "unknown_lead"),
+)
+
+
+def scalar(connection: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    """The single value of a query."""
+    row = connection.execute(sql).fetchone()
+    assert row is not None
+    return row[0]
+
+
+def raw_file(raw: RawData, table: str) -> str:
+    """A DuckDB table function reading one generated raw table."""
+    return f"read_parquet('{raw.folder / f'{table}.parquet'}')"
+
+
+# ---------------------------------------------------------------------------------------------
+# --as-of (no dbt needed)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def parse_as_of() -> Callable[[str], str]:
+    """scripts/run.py's --as-of parser."""
+    return load_script("run").parse_as_of
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("2026-11-01", "2026-11-01 00:00:00"),
+        ("2026-11-01 08:30", "2026-11-01 08:30:00"),
+        ("2026-11-01 08:30:15", "2026-11-01 08:30:15"),
+        ("2026-11-01 08:30:15.25", "2026-11-01 08:30:15.250000"),
+        ("2026-11-01T08:30:15Z", "2026-11-01 08:30:15"),
+        ("2026-11-01T08:30:15.123456Z", "2026-11-01 08:30:15.123456"),
+        ("2026-11-01T01:30:00+02:00", "2026-10-31 23:30:00"),
+        (" 2026-11-01 ", "2026-11-01 00:00:00"),
+    ],
+)
+def test_as_of_accepts_dates_and_timestamps(
+    parse_as_of: Callable[[str], str], given: str, expected: str
+) -> None:
+    assert parse_as_of(given) == expected
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["", "yesterday", "2026-13-01", "2026-02-30", "2026-11-01 25:00", "20261101", "2026-11-01Z"],
+)
+def test_as_of_rejects_anything_else(parse_as_of: Callable[[str], str], given: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError, match="not a UTC timestamp"):
+        parse_as_of(given)
+
+
+def test_flags_pass_through_to_dbt_build() -> None:
+    run = load_script("run")
+    given = "--as-of 2026-11-01 --target ci --full-refresh --select staging +dim_leads"
+    arguments = run.build_arguments(run.parse_args([*given.split(), "--select", "tag:daily"]))
+    assert arguments[0] == "build"
+    assert arguments[arguments.index("--project-dir") + 1] == str(run.PROJECT_DIR)
+    assert arguments[arguments.index("--profiles-dir") + 1] == str(run.PROJECT_DIR)
+    assert arguments[arguments.index("--target") + 1] == "ci"
+    assert "--full-refresh" in arguments
+    selected = arguments.index("--select")
+    assert arguments[selected + 1 : selected + 4] == ["staging", "+dim_leads", "tag:daily"]
+    assert arguments[arguments.index("--vars") + 1] == '{"as_of": "2026-11-01 00:00:00"}'
+
+
+def test_defaults_pass_no_as_of_and_no_selection() -> None:
+    run = load_script("run")
+    arguments = run.build_arguments(run.parse_args([]))
+    assert "--vars" not in arguments and "--select" not in arguments
+    assert "--target" not in arguments and "--full-refresh" not in arguments
+
+
+def test_bad_as_of_exits_2_before_dbt_runs(
+    run_orchestrator: RunOrchestrator, tmp_path: Path
+) -> None:
+    code, output = run_orchestrator(
+        Path(__file__).resolve().parents[1],
+        "--as-of",
+        "2026-02-30",
+        raw_dir=tmp_path,
+        duckdb_path=tmp_path / "warehouse" / "lead_scoring.duckdb",
+        cwd=tmp_path,
+    )
+    assert code == 2, output
+    assert "argument --as-of: '2026-02-30' is not a UTC timestamp" in output
+    assert "Running with dbt" not in output
+    assert not (tmp_path / "warehouse").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# A whole run on generated data
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    """One finished orchestrator run."""
+
+    code: int
+    output: str
+    warehouse: Path
+
+
+@pytest.fixture(scope="module")
+def built(
+    tmp_path_factory: pytest.TempPathFactory,
+    copy_project: Callable[[Path], Path],
+    run_orchestrator: RunOrchestrator,
+    raw_data: RawData,
+) -> Run:
+    """The project built on the generated data as of AS_OF, run from an unrelated folder."""
+    root = tmp_path_factory.mktemp("built")
+    project = copy_project(root / "project")
+    elsewhere = root / "elsewhere"
+    elsewhere.mkdir()
+    warehouse = root / "warehouse" / "lead_scoring.duckdb"
+    code, output = run_orchestrator(
+        project,
+        "--as-of",
+        AS_OF,
+        raw_dir=raw_data.folder,
+        duckdb_path=warehouse,
+        cwd=elsewhere,
+    )
+    return Run(code=code, output=output, warehouse=warehouse)
+
+
+@pytest.fixture
+def warehouse(built: Run) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the built warehouse (the run has finished)."""
+    assert built.code == 0, built.output
+    with duckdb.connect(str(built.warehouse), read_only=True) as connection:
+        yield connection
+
+
+@pytest.mark.slow
+def test_build_exits_0_and_prints_the_summary(built: Run) -> None:
+    assert built.code == 0, built.output
+    summary = built.output[built.output.index("run summary") :]
+    assert "as of:      2026-11-01 00:00:00 UTC" in summary
+    assert "seeds:      5 built, 0 errored, 0 skipped" in summary
+    assert "0 errored, 0 skipped" in summary.split("models:")[1].splitlines()[0]
+    assert " 0 failed" in summary.split("tests:")[1].splitlines()[0]
+    assert "Warned (" in summary  # the raw data is dirty on purpose; warnings do not fail
+    assert "Dirty raw rows (rpt_data_quality):" in summary
+    assert "duplicate_key" in summary and "after_as_of" in summary
+    assert summary.rstrip().endswith("exit 0.")
+    assert "Traceback" not in built.output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("table", RAW_TABLES)
+def test_staging_keeps_every_raw_row(
+    warehouse: duckdb.DuckDBPyConnection, raw_data: RawData, table: str
+) -> None:
+    raw_rows = scalar(warehouse, f"select count(*) from {raw_file(raw_data, table)}")
+    assert raw_rows == raw_data.rows[table]
+    assert scalar(warehouse, f"select count(*) from staging.stg_raw__{table}") == raw_rows
+    assert scalar(warehouse, f"select count(*) from {VERDICT_MODELS[table]}") == raw_rows
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("table", RAW_TABLES)
+def test_clean_rows_are_the_raw_rows_minus_the_dirt_counted(
+    warehouse: duckdb.DuckDBPyConnection, raw_data: RawData, table: str
+) -> None:
+    raw_rows = raw_data.rows[table]
+    clean = scalar(
+        warehouse, f"select count(*) from {VERDICT_MODELS[table]} where dq_issue is null"
+    )
+    dirt = scalar(
+        warehouse,
+        "select coalesce(sum(row_count), 0) from marts.rpt_data_quality"
+        f" where source_table = '{table}' and action in ('dropped', 'ignored')",
+    )
+    assert clean == raw_rows - dirt
+    assert clean > 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("table", "key"), [("leads", "lead_id"), ("events", "event_id")])
+def test_duplicate_keys_are_counted_exactly(
+    warehouse: duckdb.DuckDBPyConnection, raw_data: RawData, table: str, key: str
+) -> None:
+    raw = raw_file(raw_data, table)
+    extra_copies = scalar(
+        warehouse,
+        f"select count({key}) - count(distinct trim({key})) from {raw}"
+        f" where nullif(trim({key}), '') is not null",
+    )
+    flagged = scalar(
+        warehouse, f"select count(*) from staging.stg_raw__{table} where dq_issue = 'duplicate_key'"
+    )
+    assert flagged == extra_copies > 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("model", "issue"), EXPECTED_DIRT)
+def test_each_kind_of_generated_dirt_is_flagged(
+    warehouse: duckdb.DuckDBPyConnection, model: str, issue: str
+) -> None:
+    assert scalar(warehouse, f"select count(*) from {model} where dq_issue = '{issue}'") > 0
+
+
+@pytest.mark.slow
+def test_dim_leads_has_one_row_per_clean_lead(
+    warehouse: duckdb.DuckDBPyConnection, raw_data: RawData
+) -> None:
+    dim_leads = {
+        row[0] for row in warehouse.execute("select lead_id from marts.dim_leads").fetchall()
+    }
+    assert scalar(warehouse, "select count(*) from marts.dim_leads") == len(dim_leads)
+    clean = warehouse.execute(
+        "select lead_id from staging.stg_raw__leads where dq_issue is null"
+    ).fetchall()
+    assert dim_leads == {row[0] for row in clean}
+    distinct_raw_ids = scalar(
+        warehouse,
+        f"select count(distinct trim(lead_id)) from {raw_file(raw_data, 'leads')}"
+        " where nullif(trim(lead_id), '') is not null",
+    )
+    dropped_for_other_reasons = scalar(
+        warehouse,
+        "select count(*) from staging.stg_raw__leads where dq_issue <> 'duplicate_key'",
+    )
+    assert len(dim_leads) == distinct_raw_ids - dropped_for_other_reasons
+
+
+# ---------------------------------------------------------------------------------------------
+# Failures: exit 1 when something failed, 2 when dbt could not run
+# ---------------------------------------------------------------------------------------------
+
+
+def read_seed(project: Path, seed: str) -> list[dict[str, str]]:
+    """The rows of seeds/<seed>.csv."""
+    with (project / "seeds" / f"{seed}.csv").open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_seed(project: Path, seed: str, rows: list[dict[str, str]]) -> None:
+    """Replace seeds/<seed>.csv with `rows` (same columns)."""
+    with (project / "seeds" / f"{seed}.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def duplicate_first_version(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The rule table with its first row repeated: (rule_id, valid_from) is no longer unique."""
+    return [*rows, dict(rows[0])]
+
+
+def misspell_first_operator(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The rule table with an unknown operator in its first row."""
+    return [{**rows[0], "operator": "equalz"}, *rows[1:]]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("seed", "edit", "problem"),
+    [
+        ("engagement_rules", duplicate_first_version, "duplicate (rule_id, valid_from)"),
+        ("fit_rules", misspell_first_operator, "operator 'equalz' is unknown"),
+    ],
+)
+def test_bad_seed_edit_exits_1_and_names_the_seed_and_rule(
+    run_orchestrator: RunOrchestrator,
+    project_copy: Path,
+    tmp_path: Path,
+    raw_data: RawData,
+    seed: str,
+    edit: Callable[[list[dict[str, str]]], list[dict[str, str]]],
+    problem: str,
+) -> None:
+    rows = read_seed(project_copy, seed)
+    write_seed(project_copy, seed, edit(rows))
+    code, output = run_orchestrator(
+        project_copy,
+        "--as-of",
+        AS_OF,
+        raw_dir=raw_data.folder,
+        duckdb_path=tmp_path / "warehouse.duckdb",
+    )
+    assert code == 1, output
+    summary = output[output.index("run summary") :]
+    failing_row = next(line for line in summary.splitlines() if f"seeds/{seed}.csv" in line)
+    assert rows[0]["rule_id"] in failing_row
+    assert rows[0]["valid_from"] in failing_row
+    assert problem in failing_row
+    assert "exit 1." in summary
+
+
+@pytest.mark.slow
+def test_jinja_syntax_error_exits_2(
+    run_orchestrator: RunOrchestrator, project_copy: Path, tmp_path: Path, raw_data: RawData
+) -> None:
+    (project_copy / "models" / "broken_template.sql").write_text("{% if true %}\nselect 1 as x\n")
+    code, output = run_orchestrator(
+        project_copy, raw_dir=raw_data.folder, duckdb_path=tmp_path / "warehouse.duckdb"
+    )
+    assert code == 2, output
+    assert "dbt could not run" in output and "broken_template" in output
+    assert "Traceback" not in output
+
+
+@pytest.mark.slow
+def test_model_failing_at_run_time_exits_1(
+    run_orchestrator: RunOrchestrator, project_copy: Path, tmp_path: Path, raw_data: RawData
+) -> None:
+    (project_copy / "models" / "broken_sql.sql").write_text("select 1 as x fromm nowhere\n")
+    code, output = run_orchestrator(
+        project_copy,
+        "--select",
+        "broken_sql",
+        raw_dir=raw_data.folder,
+        duckdb_path=tmp_path / "warehouse.duckdb",
+    )
+    assert code == 1, output
+    failed = output[output.index("Failed (1):") :]
+    assert "model broken_sql (models/broken_sql.sql)" in failed
+    assert "syntax error" in failed
+
+
+@pytest.mark.slow
+def test_missing_raw_file_exits_2_and_names_it(
+    run_orchestrator: RunOrchestrator, project_copy: Path, tmp_path: Path, raw_data: RawData
+) -> None:
+    raw_dir = tmp_path / "raw"
+    shutil.copytree(raw_data.folder, raw_dir, ignore=shutil.ignore_patterns("events.*"))
+    code, output = run_orchestrator(
+        project_copy,
+        "--raw-dir",
+        str(raw_dir),
+        "--duckdb-path",
+        str(tmp_path / "warehouse.duckdb"),
+        raw_dir=None,
+        duckdb_path=tmp_path / "ignored.duckdb",
+    )
+    assert code == 2, output
+    assert f"Raw file missing: neither {raw_dir}/events.parquet" in output
+    assert "Traceback" not in output
+    assert (tmp_path / "warehouse.duckdb").exists()  # the flags won over the environment
+    assert not (tmp_path / "ignored.duckdb").exists()
+
+
+@pytest.mark.slow
+def test_unknown_target_exits_2(
+    run_orchestrator: RunOrchestrator, project_copy: Path, tmp_path: Path, raw_data: RawData
+) -> None:
+    code, output = run_orchestrator(
+        project_copy,
+        "--target",
+        "nowhere",
+        raw_dir=raw_data.folder,
+        duckdb_path=tmp_path / "warehouse.duckdb",
+    )
+    assert code == 2, output
+    assert "does not have a target named 'nowhere'" in output
+
+
+@pytest.mark.slow
+def test_selection_matching_nothing_exits_2(
+    run_orchestrator: RunOrchestrator, project_copy: Path, tmp_path: Path, raw_data: RawData
+) -> None:
+    code, output = run_orchestrator(
+        project_copy,
+        "--select",
+        "no_such_model",
+        raw_dir=raw_data.folder,
+        duckdb_path=tmp_path / "warehouse.duckdb",
+    )
+    assert code == 2, output
+    assert "'no_such_model' does not match any enabled nodes" in output
+
+
+@pytest.mark.slow
+def test_demo_data_is_generated_when_no_raw_folder_is_configured(
+    run_orchestrator: RunOrchestrator, project_copy: Path, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "warehouse" / "lead_scoring.duckdb"
+    code, output = run_orchestrator(
+        project_copy, "--demo-leads", "150", raw_dir=None, duckdb_path=warehouse
+    )
+    assert code == 0, output
+    assert "generating demo data (150 leads" in output
+    assert (project_copy / "data" / "demo" / "leads.parquet").is_file()
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        assert scalar(connection, "select count(*) from marts.dim_leads") > 100
