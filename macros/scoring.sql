@@ -6,15 +6,58 @@
 {%- endmacro %}
 
 {#-
-    Points of one event of age `age_seconds` under a half-life of `half_life_days` (null: no decay):
-    points * 0.5 ^ (age_days / half_life_days). A factor below 2^-1100 is exactly 0, below the
-    smallest double anyway, so no engine raises an underflow on very old events.
+    Decay without pairing every instant with every earlier event (docs/semantics.md §3).
+
+    An event's points at instant t are points * 0.5 ^ ((t - occurred_at) / half_life). Time is cut
+    into buckets of 512 half-lives; with A the end of t's bucket,
+        0.5 ^ ((t - o) / h) = 2 ^ ((A - t) / h)  *  0.5 ^ ((A - o) / h),
+    where the first factor is at most 2^512 and the second at most 1, so a running sum of the
+    second factor over a lead's events, times the first, is the decayed sum with no overflow.
+    Events of earlier buckets are carried over with the factor 0.5 ^ (512 * buckets apart).
 -#}
-{% macro decayed_points(points, half_life_days, age_seconds) -%}
+
+{#- Half-lives per decay bucket. -#}
+{% macro decay_bucket_half_lives() -%}
+    512
+{%- endmacro %}
+
+{#- 0.5 ^ exponent for exponent >= 0; exactly 0 below 2^-1100 so no engine raises an underflow. -#}
+{% macro power_of_half(exponent) -%}
+    case when {{ exponent }} > 1100 then 0.0 else power(0.5, {{ exponent }}) end
+{%- endmacro %}
+
+{#- The decay bucket of a timestamp under a half-life in days (0 when there is no decay). -#}
+{% macro decay_bucket(timestamp_expr, half_life_days) -%}
     case
-        when {{ half_life_days }} is null then {{ points }}
-        when {{ age_seconds }} / (86400.0 * {{ half_life_days }}) > 1100 then 0.0
-        else {{ points }} * power(0.5, {{ age_seconds }} / (86400.0 * {{ half_life_days }}))
+        when {{ half_life_days }} is null then 0
+        else floor(
+            {{ lead_scoring.epoch_seconds(timestamp_expr) }}
+            / (86400.0 * {{ lead_scoring.decay_bucket_half_lives() }} * {{ half_life_days }})
+        )
+    end
+{%- endmacro %}
+
+{#- Half-lives from a timestamp to the end of its decay bucket, in (0, 512]. -#}
+{% macro half_lives_to_bucket_end(timestamp_expr, half_life_days, bucket) -%}
+    (
+        ({{ bucket }} + 1) * 86400.0 * {{ lead_scoring.decay_bucket_half_lives() }} * {{ half_life_days }}
+        - {{ lead_scoring.epoch_seconds(timestamp_expr) }}
+    ) / (86400.0 * {{ half_life_days }})
+{%- endmacro %}
+
+{#- An event's weight in its bucket: 0.5 ^ (half-lives to the bucket end); 1 without decay. -#}
+{% macro decay_weight(timestamp_expr, half_life_days, bucket) -%}
+    case
+        when {{ half_life_days }} is null then 1.0
+        else {{ lead_scoring.power_of_half(lead_scoring.half_lives_to_bucket_end(timestamp_expr, half_life_days, bucket)) }}
+    end
+{%- endmacro %}
+
+{#- An instant's growth factor: 2 ^ (half-lives to its bucket end), at most 2^512; 1 without decay. -#}
+{% macro decay_growth(timestamp_expr, half_life_days, bucket) -%}
+    case
+        when {{ half_life_days }} is null then 1.0
+        else power(2.0, {{ lead_scoring.half_lives_to_bucket_end(timestamp_expr, half_life_days, bucket) }})
     end
 {%- endmacro %}
 
