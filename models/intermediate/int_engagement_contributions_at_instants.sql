@@ -109,7 +109,10 @@ bucket_totals as (
 ),
 
 scored_instants as (
-    select * from running
+    select
+        *,
+        {{ half_lives_to_bucket_end('at_time', 'half_life_days', 'bucket') }} as half_lives_to_bucket_end
+    from running
     where row_kind = 1 and matched_event_count > 0
 ),
 
@@ -119,10 +122,15 @@ carried as (
         scored_instants.rule_id,
         scored_instants.valid_from,
         scored_instants.at_time,
+        -- an earlier bucket's weights decayed to the instant itself: the exponent is >= 0, so
+        -- nothing underflows before it must
         sum(
             bucket_totals.bucket_weight
-            * {{ power_of_half(decay_bucket_half_lives() ~ ' * (scored_instants.bucket - bucket_totals.bucket)') }}
-        ) as carried_weight
+            * {{ power_of_half(
+                decay_bucket_half_lives() ~ ' * (scored_instants.bucket - bucket_totals.bucket)'
+                ~ ' - scored_instants.half_lives_to_bucket_end'
+            ) }}
+        ) as carried_points_per_event
     from scored_instants
     inner join bucket_totals
         on
@@ -141,8 +149,11 @@ decayed as (
         scored_instants.valid_from as rule_valid_from,
         scored_instants.matched_event_count,
         scored_instants.last_event_at,
-        {{ decay_growth('scored_instants.at_time', 'scored_instants.half_life_days', 'scored_instants.bucket') }}
-        * (scored_instants.bucket_weight + coalesce(carried.carried_weight, 0.0)) as decayed_event_count
+        case
+            when scored_instants.half_life_days is null then scored_instants.bucket_weight
+            else power(2.0, scored_instants.half_lives_to_bucket_end) * scored_instants.bucket_weight
+        end
+        + coalesce(carried.carried_points_per_event, 0.0) as decayed_event_count
     from scored_instants
     left join carried
         on
