@@ -9,6 +9,11 @@ leads as (
     select * from {{ ref('int_leads_joined_to_accounts') }}
 ),
 
+leads_after_as_of as (
+    select distinct lead_id from {{ ref('stg_raw__leads') }}
+    where dq_issue = 'after_as_of'
+),
+
 engagement_rules as (
     select * from {{ ref('stg_seeds__engagement_rules') }}
 ),
@@ -29,6 +34,7 @@ validated as (
         ---------- data quality
         case
             when events.dq_issue is not null then events.dq_issue
+            when leads.lead_id is null and leads_after_as_of.lead_id is not null then 'lead_after_as_of'
             when leads.lead_id is null then 'unknown_lead'
         end as dq_issue,
         known_event_types.event_type is not null as is_known_event_type,
@@ -44,6 +50,8 @@ validated as (
     from events
     left join leads
         on events.lead_id = leads.lead_id
+    left join leads_after_as_of
+        on events.lead_id = leads_after_as_of.lead_id
     left join known_event_types
         on events.event_type = known_event_types.event_type
 )

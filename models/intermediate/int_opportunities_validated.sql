@@ -9,6 +9,11 @@ leads as (
     select * from {{ ref('int_leads_joined_to_accounts') }}
 ),
 
+leads_after_as_of as (
+    select distinct lead_id from {{ ref('stg_raw__leads') }}
+    where dq_issue = 'after_as_of'
+),
+
 validated as (
     select
         ---------- ids
@@ -20,6 +25,7 @@ validated as (
         ---------- data quality
         case
             when opportunities.dq_issue is not null then opportunities.dq_issue
+            when leads.lead_id is null and leads_after_as_of.lead_id is not null then 'lead_after_as_of'
             when leads.lead_id is null then 'unknown_lead'
         end as dq_issue,
         opportunities.created_at < leads.created_at as is_before_lead_created,
@@ -36,6 +42,8 @@ validated as (
     from opportunities
     left join leads
         on opportunities.lead_id = leads.lead_id
+    left join leads_after_as_of
+        on opportunities.lead_id = leads_after_as_of.lead_id
 ),
 
 final as (

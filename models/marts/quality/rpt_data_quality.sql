@@ -108,7 +108,7 @@ counted as (
     select
         source_table,
         issue,
-        case when issue = 'after_as_of' then 'ignored' else 'dropped' end as action,
+        case when issue in ('after_as_of', 'lead_after_as_of') then 'ignored' else 'dropped' end as action,
         count(*) as row_count
     from issues
     group by source_table, issue
