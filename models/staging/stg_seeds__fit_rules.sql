@@ -28,9 +28,7 @@ renamed as (
 final as (
     select
         *,
-        cast(valid_from as {{ dbt.type_timestamp() }}) as valid_from_at,
-        cast(lead(valid_from) over (partition by rule_id order by valid_from) as {{ dbt.type_timestamp() }})
-            as valid_to_at
+        {{ rule_validity_columns('rule_id') }}
     from renamed
 )
 

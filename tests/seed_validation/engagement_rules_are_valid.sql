@@ -7,37 +7,8 @@ rules as (
     select * from {{ ref('stg_seeds__engagement_rules') }}
 ),
 
-duplicate_versions as (
-    select
-        rule_id,
-        valid_from_text
-    from rules
-    group by rule_id, valid_from_text
-    having count(*) > 1
-),
-
 problems as (
-    select
-        rule_id,
-        valid_from_text,
-        'rule_id is empty' as problem
-    from rules
-    where rule_id is null
-
-    union all
-    select
-        rule_id,
-        valid_from_text,
-        'valid_from is empty or not a date (YYYY-MM-DD)'
-    from rules
-    where valid_from is null
-
-    union all
-    select
-        rule_id,
-        valid_from_text,
-        'duplicate (rule_id, valid_from): give each version its own valid_from'
-    from duplicate_versions
+    {{ rule_version_problems('rules') }}
 
     union all
     select
@@ -46,14 +17,6 @@ problems as (
         'event_type is empty'
     from rules
     where event_type is null
-
-    union all
-    select
-        rule_id,
-        valid_from_text,
-        'points ''' || coalesce(points_text, '') || ''' is not a number'
-    from rules
-    where points is null
 
     union all
     select

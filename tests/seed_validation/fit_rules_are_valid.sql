@@ -57,15 +57,6 @@ checked as (
             and rules.valid_from = item_counts.valid_from
 ),
 
-duplicate_versions as (
-    select
-        rule_id,
-        valid_from_text
-    from rules
-    group by rule_id, valid_from_text
-    having count(*) > 1
-),
-
 non_numeric_items as (
     select distinct
         values_.rule_id,
@@ -82,27 +73,7 @@ non_numeric_items as (
 ),
 
 problems as (
-    select
-        rule_id,
-        valid_from_text,
-        'rule_id is empty' as problem
-    from rules
-    where rule_id is null
-
-    union all
-    select
-        rule_id,
-        valid_from_text,
-        'valid_from is empty or not a date (YYYY-MM-DD)'
-    from rules
-    where valid_from is null
-
-    union all
-    select
-        rule_id,
-        valid_from_text,
-        'duplicate (rule_id, valid_from): give each version its own valid_from'
-    from duplicate_versions
+    {{ rule_version_problems('rules') }}
 
     union all
     select
@@ -184,13 +155,6 @@ problems as (
                 and non_numeric_items.valid_from = checked.valid_from
     ) as bad_values
 
-    union all
-    select
-        rule_id,
-        valid_from_text,
-        'points ''' || coalesce(points_text, '') || ''' is not a number'
-    from rules
-    where points is null
 
     union all
     select
