@@ -155,7 +155,6 @@ problems as (
                 and non_numeric_items.valid_from = checked.valid_from
     ) as bad_values
 
-
     union all
     select
         rule_id,
