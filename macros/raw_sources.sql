@@ -3,8 +3,9 @@
 
     On DuckDB the raw tables are files `<table>.parquet` (or `<table>.csv` with a header row)
     in the folder LEAD_SCORING_RAW_DIR; each becomes a view in the source's schema. A missing
-    file or a missing column stops the run with a message that names it. On a server
-    warehouse the raw tables already exist, so the default does nothing.
+    file, an empty file (0 bytes, or a header without rows) or a missing column stops the run
+    with a message that names it. On a server warehouse the raw tables already exist, so the
+    default does nothing.
 -#}
 {% macro register_raw_sources() -%}
     {{ return(adapter.dispatch('register_raw_sources', 'lead_scoring')()) }}
@@ -36,6 +37,7 @@
     ] -%}
         {%- set found = run_query("select count(*) from glob('" ~ base ~ "." ~ extension ~ "')").columns[0].values()[0] -%}
         {%- if found > 0 -%}
+            {%- do lead_scoring.check_raw_file_has_rows(base ~ '.' ~ extension, reader, table_name) -%}
             {{ return(reader) }}
         {%- endif -%}
     {%- endfor -%}
@@ -45,6 +47,49 @@
         ~ "(leads, accounts, events, sales_dispositions, opportunities), "
         ~ "or generate demo data with: python scripts/generate_demo_data.py --out " ~ raw_dir
     ) }}
+{%- endmacro %}
+
+{#-
+    Fail with a readable message (not a reader's error) when a raw file is empty: 0 bytes, or a
+    header (a Parquet schema) without a single row. An export that wrote nothing must not
+    replace the warehouse with empty tables. Tables listed in the var raw_tables_allowed_empty
+    (default: accounts, sales_dispositions, opportunities, which a young CRM may not have yet)
+    may have no rows; a 0-byte file is never a valid table.
+-#}
+{% macro check_raw_file_has_rows(path, reader, table_name) -%}
+    {%- set size = run_query("select size from read_blob('" ~ path ~ "')").columns[0].values()[0] -%}
+    {%- if size == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw file empty: " ~ path ~ " has 0 bytes (raw table '" ~ table_name ~ "'). "
+            ~ "The export that writes it probably failed; rerun it, then rerun the build."
+        ) }}
+    {%- endif -%}
+    {%- set allowed = var('raw_tables_allowed_empty', ['accounts', 'sales_dispositions', 'opportunities']) -%}
+    {%- if table_name not in allowed -%}
+        {%- set has_rows = run_query('select 1 from ' ~ reader ~ ' limit 1').rows | length -%}
+        {%- if has_rows == 0 -%}
+            {{ exceptions.raise_compiler_error(
+                "Raw file without rows: " ~ path ~ " has no data rows, only a header (raw table '"
+                ~ table_name ~ "'). The export that writes it probably failed; rerun it, then rerun "
+                ~ "the build. If the table may really be empty, add it to the var raw_tables_allowed_empty."
+            ) }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#-
+    The freshness query of a raw table (`loaded_at_query` in _raw__sources.yml): the latest
+    parseable `column` that is not in the future. Timestamps are cleaned as staging cleans them,
+    so a CSV's text column works and a dirty or future-stamped row cannot make stale data look
+    fresh.
+-#}
+{% macro raw_loaded_at_query(relation, column) -%}
+    select max(loaded_at) as max_loaded_at
+    from (
+        select {{ lead_scoring.clean_timestamp(column) }} as loaded_at
+        from {{ relation }}
+    ) as stamped
+    where loaded_at <= cast({{ dbt.current_timestamp() }} as {{ dbt.type_timestamp() }})
 {%- endmacro %}
 
 {#- Fail with a readable message when a raw file lacks a column the source declares. -#}

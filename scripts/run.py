@@ -1,47 +1,87 @@
-"""Build and test the lead-scoring warehouse with one `dbt build`, then print a summary (spec §7).
+"""Build, test and publish the lead-scoring warehouse; roll back; show the run history (spec §7).
 
 Usage::
 
     python scripts/run.py [--as-of TS] [--target NAME] [--full-refresh] [--select SPEC ...]
                           [--raw-dir DIR] [--duckdb-path FILE] [--demo-leads N]
+                          [--skip-freshness] [--hash-pii] [--keep N] [--max-dirty-row-share F]
+    python scripts/run.py rollback [--to RUN_ID] [--duckdb-path FILE]
+    python scripts/run.py history [-n N] [--json] [--duckdb-path FILE]
 
-dbt runs in-process (dbt's programmatic runner) on this project from any working directory: one
-`build` loads the seeds, builds the models and runs the tests in DAG order, so a failing rule
-check stops everything downstream of it. dbt's own log goes to the console as usual; the summary
-after it is ours: what was built, which tests failed or warned and why (with up to 10 stored
-failing rows each, e.g. the seed, rule and problem of a bad rule-table edit), and how many dirty
-raw rows were dropped, flagged or ignored (from `marts.rpt_data_quality`).
+The default command (also spelled `build`) is one production run, safe to schedule:
+
+1. It takes the run lock (`<warehouse>.lock`, a flock held for the whole run): a second run
+   started meanwhile exits at once with code 3. The kernel drops the lock of a killed run.
+2. It checks source freshness (`dbt source freshness`, thresholds in
+   models/staging/_raw__sources.yml): an error fails the run, a warning is reported. Skipped for
+   --as-of backfills (freshness is measured against now) and with --skip-freshness.
+3. It runs one `dbt build` (dbt's programmatic runner, in-process) into a fresh database file,
+   `<warehouse folder>/builds/<run_id>/<warehouse file name>`, never into the published file.
+   A --select build starts from a copy of the published file, so the models it does not select
+   keep their published tables.
+4. Only when every seed, model and test passed, it stamps the build (table ops.build_info),
+   checkpoints and closes it, checks that its views work, and publishes it: a copy next to the
+   published file renamed over it in one atomic step. Readers that have the old file open keep
+   reading it; new connections get the new one. A failure, a crash or a kill before that leaves
+   the published file as it was. The last --keep successful builds stay in builds/ for
+   `rollback`.
+5. It writes the run record `<warehouse folder>/runs/<run_id>.json` (timings, test results,
+   dirty rows, new MQLs) and the readable log `runs/<run_id>.log`; `history` lists them.
+
+dbt's log goes to the console as usual (and its debug log to builds/<run_id>/dbt.log); the
+summary after it is ours: what was built, which tests failed or warned and why (with up to 10
+stored failing rows each, e.g. the seed, rule and problem of a bad rule-table edit, or the raw
+table and share of a broken column), how many dirty raw rows were dropped, flagged or ignored,
+and what was published. docs/operations.md describes running it in production.
+
+On a target that is not DuckDB (a server warehouse) there is no file to swap: the build runs in
+place, with the same lock, freshness check and run record.
 
 Environment (a flag overrides its variable; both are passed to dbt as absolute paths):
 
     LEAD_SCORING_RAW_DIR      folder holding the five raw tables (default: <project>/data/demo;
                               when neither it nor --raw-dir is set and that folder has no leads
                               file, demo data is generated there first)
-    LEAD_SCORING_DUCKDB_PATH  the DuckDB file
+    LEAD_SCORING_DUCKDB_PATH  the published DuckDB file
                               (default: <project>/data/warehouse/lead_scoring.duckdb)
 
-Exit codes: 0 success (warnings allowed); 1 a seed, model, test or hook failed; 2 dbt could not
-run (bad arguments, unknown target, a project that does not parse, a missing raw file).
+Exit codes: 0 success (warnings allowed; published); 1 a seed, model, test, hook or the source
+freshness check failed, or the build could not be published (nothing published); 2 dbt could
+not run (bad arguments, unknown target, a project that does not parse, a missing or empty raw
+file or column) or there is nothing to roll back to; 3 another run holds the lock.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
+import io
 import json
 import os
 import re
+import secrets
+import shutil
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+SCRIPTS_DIR = Path(__file__).resolve().parent
+if str(SCRIPTS_DIR) not in sys.path:
+    sys.path.insert(0, str(SCRIPTS_DIR))
+
+import publishing  # noqa: E402  (a sibling module; scripts/ is no package)
+import run_records  # noqa: E402
+
+PROJECT_DIR = SCRIPTS_DIR.parent
 RAW_DIR_ENV = "LEAD_SCORING_RAW_DIR"
 DUCKDB_PATH_ENV = "LEAD_SCORING_DUCKDB_PATH"
+TARGET_ENV = "LEAD_SCORING_TARGET"
+PROFILE_NAME = "lead_scoring"
 DEMO_DIR = PROJECT_DIR / "data" / "demo"
 DEFAULT_DUCKDB_PATH = PROJECT_DIR / "data" / "warehouse" / "lead_scoring.duckdb"
 DEMO_GENERATOR = PROJECT_DIR / "scripts" / "generate_demo_data.py"
@@ -49,15 +89,20 @@ DEMO_LEADS = 2000
 DEMO_EVENTS_PER_LEAD = 20.0
 DEMO_SEED = 42
 DEMO_DAYS = 540
+DEFAULT_KEEP = 5
+DEFAULT_HISTORY = 20
 
 EXIT_SUCCESS = 0
 EXIT_FAILED = 1
 EXIT_NOT_RUN = 2
+EXIT_LOCKED = 3
+SUBCOMMANDS = ("build", "rollback", "history")
 
 AS_OF_PATTERN = re.compile(
     r"\d{4}-\d{2}-\d{2}"
     r"(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?)?"
 )
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error", "partial success"})
 BUILT = (("success", "built"), ("error", "errored"), ("skipped", "skipped"))
 TESTED = (("pass", "passed"), ("warn", "warned"), ("fail", "failed"), ("skipped", "skipped"))
@@ -70,12 +115,14 @@ COUNTED_KINDS = {
     "operation": ("hooks", (("success", "ran"), ("error", "errored"))),
 }
 DATA_QUALITY_MODEL = "rpt_data_quality"
+PUBLISHED_SCHEMAS_WITHOUT_PII = ("marts", publishing.BUILD_INFO_SCHEMA)
 NO_MATCH_IS_AN_ERROR = json.dumps({"error": ["NoNodesForSelectionCriteria"]})
 MAX_FAILING_ROWS = 10
 MAX_DATA_QUALITY_ROWS = 200
 MAX_MESSAGE_LINES = 20
 MAX_CELL_WIDTH = 40
 MAX_LAST_CELL_WIDTH = 300
+SECONDS_PER_DAY = 86400
 
 
 # ---------------------------------------------------------------------------------------------
@@ -115,20 +162,49 @@ def positive_int(text: str) -> int:
     return value
 
 
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """The command line; argparse itself exits 2 with a usage message on a bad argument."""
+def share(text: str) -> float:
+    """An argparse type: a number between 0 and 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a share between 0 and 1, e.g. 0.05")
+    return value
+
+
+def add_warehouse_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--duckdb-path",
+        type=Path,
+        metavar="FILE",
+        help=f"the published DuckDB file (overrides {DUCKDB_PATH_ENV})",
+    )
+
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 success (warnings allowed), 1 a seed, model, test or freshness check failed "
+    "or the build was not published, 2 dbt could not run, 3 another run holds the lock. "
+    "Subcommands: `rollback [--to RUN_ID]` republishes a kept build; `history [-n N]` lists "
+    "the last runs."
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The default command: build, test and publish."""
     parser = argparse.ArgumentParser(
         prog="scripts/run.py",
-        description="Load the rule seeds, build and test the lead-scoring warehouse (dbt build).",
-        epilog="Exit codes: 0 success (warnings allowed), 1 a seed, model, test or hook failed, "
-        "2 dbt could not run.",
+        description="Load the rule seeds, build and test the lead-scoring warehouse (dbt build) "
+        "into a fresh file, and publish it when everything passed.",
+        epilog=EXIT_CODES_HELP,
     )
     parser.add_argument(
         "--as-of",
         type=parse_as_of,
         metavar="TS",
         help="compute every output as of this UTC timestamp: YYYY-MM-DD, "
-        "'YYYY-MM-DD HH:MM[:SS[.ffffff]]' or ISO 8601 with T/Z (default: the time of the run)",
+        "'YYYY-MM-DD HH:MM[:SS[.ffffff]]' or ISO 8601 with T/Z (default: the time of the run); "
+        "a backfill: source freshness is not checked",
     )
     parser.add_argument(
         "--target", metavar="NAME", help="dbt target in profiles.yml (default: the profile's)"
@@ -141,24 +217,97 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         nargs="+",
         action="extend",
         metavar="SPEC",
-        help="dbt node selection, passed to dbt build as is (default: everything)",
+        help="dbt node selection, passed to dbt build as is (default: everything); starts "
+        "from a copy of the published warehouse",
     )
     parser.add_argument(
         "--raw-dir", type=Path, metavar="DIR", help=f"raw tables folder (overrides {RAW_DIR_ENV})"
     )
-    parser.add_argument(
-        "--duckdb-path",
-        type=Path,
-        metavar="FILE",
-        help=f"DuckDB file (overrides {DUCKDB_PATH_ENV})",
-    )
+    add_warehouse_argument(parser)
     parser.add_argument(
         "--demo-leads",
         type=positive_int,
         metavar="N",
         help=f"leads to generate when demo data has to be generated (default {DEMO_LEADS})",
     )
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--skip-freshness",
+        action="store_true",
+        help="do not run `dbt source freshness` before the build",
+    )
+    parser.add_argument(
+        "--hash-pii",
+        action="store_true",
+        help="publish marts only, with emails replaced by sha256 hashes of the lower-cased "
+        "address (dbt var hash_pii), for audiences that must not see them",
+    )
+    parser.add_argument(
+        "--keep",
+        type=positive_int,
+        default=DEFAULT_KEEP,
+        metavar="N",
+        help=f"successful builds kept for rollback (default {DEFAULT_KEEP})",
+    )
+    parser.add_argument(
+        "--max-dirty-row-share",
+        type=share,
+        metavar="F",
+        help="fail when more than this share of a raw table's rows have one data-quality "
+        "issue (dbt var max_dirty_row_share, default 0.05)",
+    )
+    return parser
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The default command's arguments; argparse itself exits 2 on a bad argument."""
+    args = build_parser().parse_args(argv)
+    args.command = "build"
+    return args
+
+
+def parse_rollback_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="scripts/run.py rollback",
+        description="Publish a kept build again, atomically: by default the newest kept build "
+        "older than the one published now.",
+        epilog="Exit codes: 0 republished, 2 nothing to roll back to, 3 a run holds the lock.",
+    )
+    parser.add_argument("--to", metavar="RUN_ID", help="the kept build to publish (see history)")
+    add_warehouse_argument(parser)
+    args = parser.parse_args(argv)
+    args.command = "rollback"
+    return args
+
+
+def parse_history_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="scripts/run.py history",
+        description="The last runs, newest first, from the run records; * marks the build "
+        "published now.",
+    )
+    parser.add_argument(
+        "-n",
+        type=positive_int,
+        default=DEFAULT_HISTORY,
+        metavar="N",
+        help=f"how many runs (default {DEFAULT_HISTORY})",
+    )
+    parser.add_argument("--json", action="store_true", help="print the records as JSON")
+    add_warehouse_argument(parser)
+    args = parser.parse_args(argv)
+    args.command = "history"
+    return args
+
+
+def parse_command_line(argv: Sequence[str]) -> argparse.Namespace:
+    """Dispatch on an optional first word: build (default), rollback or history."""
+    if argv and argv[0] == "rollback":
+        return parse_rollback_args(argv[1:])
+    if argv and argv[0] == "history":
+        return parse_history_args(argv[1:])
+    if argv and argv[0] == "build":
+        return parse_args(argv[1:])
+    return parse_args(argv)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -247,6 +396,11 @@ def ensure_demo_data(locations: Locations, demo_leads: int | None) -> None:
     print("Demo data written: " + ", ".join(f"{table} {count}" for table, count in rows.items()))
 
 
+def published_path(args: argparse.Namespace) -> Path:
+    """The published warehouse file: --duckdb-path, else the environment, else the default."""
+    return configured_path(args.duckdb_path, DUCKDB_PATH_ENV) or DEFAULT_DUCKDB_PATH
+
+
 # ---------------------------------------------------------------------------------------------
 # dbt
 # ---------------------------------------------------------------------------------------------
@@ -258,7 +412,19 @@ def project_flags(target: str | None) -> list[str]:
     return [*flags, "--target", target] if target else flags
 
 
-def build_arguments(args: argparse.Namespace) -> list[str]:
+def dbt_vars(args: argparse.Namespace) -> dict[str, Any]:
+    """The --vars this run passes to dbt (none for a default run without --as-of)."""
+    variables: dict[str, Any] = {}
+    if args.as_of:
+        variables["as_of"] = args.as_of
+    if getattr(args, "hash_pii", False):
+        variables["hash_pii"] = True
+    if getattr(args, "max_dirty_row_share", None) is not None:
+        variables["max_dirty_row_share"] = args.max_dirty_row_share
+    return variables
+
+
+def build_arguments(args: argparse.Namespace, log_path: Path | None = None) -> list[str]:
     """The `dbt build` command line for the parsed arguments."""
     arguments = ["build", *project_flags(args.target)]
     if args.full_refresh:
@@ -266,9 +432,53 @@ def build_arguments(args: argparse.Namespace) -> list[str]:
     if args.select:
         # A selection that matches nothing is a typo, not a successful run: make dbt stop on it.
         arguments += ["--select", *args.select, "--warn-error-options", NO_MATCH_IS_AN_ERROR]
-    if args.as_of:
-        arguments += ["--vars", json.dumps({"as_of": args.as_of})]
+    variables = dbt_vars(args)
+    if variables:
+        arguments += ["--vars", json.dumps(variables)]
+    if log_path is not None:
+        arguments += ["--log-path", str(log_path)]
     return arguments
+
+
+def freshness_arguments(args: argparse.Namespace, log_path: Path | None = None) -> list[str]:
+    """The `dbt source freshness` command line (it runs the on-run-start hook too)."""
+    arguments = ["source", "freshness", *project_flags(args.target)]
+    variables = dbt_vars(args)
+    if variables:
+        arguments += ["--vars", json.dumps(variables)]
+    if log_path is not None:
+        arguments += ["--log-path", str(log_path)]
+    return arguments
+
+
+def target_adapter_type(target: str | None) -> str | None:
+    """The adapter type ('duckdb', 'postgres', ...) of a target of profiles.yml, or None.
+
+    Renders only the profile's `target` and the output's `type` (env_var() and all), without
+    connecting. None when it cannot tell (an unknown target: dbt then reports it).
+    """
+    try:
+        import jinja2
+        import yaml
+
+        profiles = yaml.safe_load((PROJECT_DIR / "profiles.yml").read_text())
+        profile = profiles[PROFILE_NAME]
+
+        def env_var(name: str, default: str | None = None) -> str:
+            value = os.environ.get(name, default)
+            if value is None:
+                raise KeyError(name)
+            return value
+
+        def render(value: Any) -> str:
+            template = jinja2.Environment().from_string(str(value))
+            return template.render(env_var=env_var).strip()
+
+        name = target or render(profile.get("target", "default"))
+        output = profile.get("outputs", {}).get(name)
+        return render(output["type"]) if output else None
+    except Exception:
+        return None
 
 
 class DbtSession:
@@ -281,10 +491,11 @@ class DbtSession:
     closes the file after the build and the query reopens it, which is just as safe.
     """
 
-    def __init__(self, target: str | None) -> None:
+    def __init__(self, target: str | None, log_path: Path | None = None) -> None:
         from dbt.cli.main import dbtRunner
 
         self._target = target
+        self._log_path = log_path
         self._previews: list[str] = []
         self._runner = dbtRunner(callbacks=[self._keep_preview])
 
@@ -299,6 +510,7 @@ class DbtSession:
     def query(self, sql: str, limit: int) -> list[dict[str, Any]] | None:
         """The first `limit` rows of a query as dicts, or None when the query fails."""
         self._previews.clear()
+        log_flags = ["--log-path", str(self._log_path)] if self._log_path else []
         result = self._runner.invoke(
             [
                 "show",
@@ -310,6 +522,7 @@ class DbtSession:
                 "json",
                 "--log-level",
                 "none",
+                *log_flags,
                 *project_flags(self._target),
             ]
         )
@@ -429,7 +642,11 @@ def failing_rows_lines(session: DbtSession, node: Outcome) -> list[str]:
     rows = session.query(f"select * from {node.relation}", MAX_FAILING_ROWS)
     if not rows:
         return []
-    shown = f"first {len(rows)} of {node.failures}" if (node.failures or 0) > len(rows) else "all"
+    # A test may store fewer rows than its failures count (e.g. one summary row of N dirty rows).
+    shown = "all"
+    if len(rows) == MAX_FAILING_ROWS:
+        shown = f"first {len(rows)}"
+        shown += f" of {node.failures}" if (node.failures or 0) > len(rows) else ""
     return [f"      failing rows ({shown}, stored in {node.relation}):", *table_lines(rows)]
 
 
@@ -447,20 +664,24 @@ def problem_lines(session: DbtSession, nodes: list[Outcome]) -> list[str]:
     return lines
 
 
-def data_quality_lines(session: DbtSession, nodes: list[Outcome]) -> list[str]:
-    """Dirty raw rows dropped, flagged or ignored, when this build built the data-quality mart."""
+def data_quality_rows(session: DbtSession, nodes: list[Outcome]) -> list[dict[str, Any]] | None:
+    """rpt_data_quality's rows when this build built it (None when it did not or cannot tell)."""
     built = [
         node
         for node in nodes
         if node.kind == "model" and node.name == DATA_QUALITY_MODEL and node.status == "success"
     ]
     if not built or not built[0].relation:
-        return []
-    rows = session.query(
+        return None
+    return session.query(
         "select action, source_table, issue, row_count"
         f" from {built[0].relation} order by action, source_table, issue",
         MAX_DATA_QUALITY_ROWS,
     )
+
+
+def data_quality_lines(rows: list[dict[str, Any]] | None) -> list[str]:
+    """Dirty raw rows dropped, flagged or ignored, when this build built the data-quality mart."""
     if rows is None:
         return []
     if not rows:
@@ -468,50 +689,731 @@ def data_quality_lines(session: DbtSession, nodes: list[Outcome]) -> list[str]:
     return [f"Dirty raw rows ({DATA_QUALITY_MODEL}):", *table_lines(rows, prefix="  ")]
 
 
-def summary_lines(
-    session: DbtSession, args: argparse.Namespace, locations: Locations, nodes: list[Outcome]
-) -> list[str]:
-    """The whole summary printed after dbt's log."""
-    as_of = f"{args.as_of} UTC" if args.as_of else "the time of the run"
+def dirty_row_totals(rows: list[dict[str, Any]] | None) -> dict[str, Any] | None:
+    """{'dropped': n, 'flagged': n, 'ignored': n, 'by_issue': rows} for the run record."""
+    if rows is None:
+        return None
+    totals: dict[str, Any] = {"dropped": 0, "flagged": 0, "ignored": 0}
+    for row in rows:
+        action = str(row.get("action"))
+        totals[action] = totals.get(action, 0) + int(row.get("row_count") or 0)
+    totals["by_issue"] = rows
+    return totals
+
+
+# ---------------------------------------------------------------------------------------------
+# Source freshness
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Freshness:
+    """The outcome of `dbt source freshness` before the build."""
+
+    status: str  # skipped, pass, warn, error, runtime error, not_run
+    reason: str = ""
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    exception: BaseException | None = None
+
+    def as_record(self) -> dict[str, Any]:
+        return {"status": self.status, "reason": self.reason or None, "sources": self.sources}
+
+
+def period_text(threshold: Any) -> str | None:
+    """'14 days' from a dbt freshness Time, None when not set."""
+    count = getattr(threshold, "count", None)
+    period = getattr(threshold, "period", None)
+    if count is None or period is None:
+        return None
+    unit = str(getattr(period, "value", period))
+    return f"{count} {unit}{'' if count == 1 else 's'}"
+
+
+def source_freshness(result: Any) -> dict[str, Any]:
+    """One source's freshness result as plain data."""
+    node = result.node
+    threshold = getattr(node, "freshness", None)
+    age = getattr(result, "age", None)
+    newest = getattr(result, "max_loaded_at", None)
+    return {
+        "source": f"{node.source_name}.{node.name}",
+        "status": str(result.status),
+        "newest_row_at": newest.isoformat() if newest else None,
+        "age_days": round(age / SECONDS_PER_DAY, 2) if isinstance(age, int | float) else None,
+        "warn_after": period_text(getattr(threshold, "warn_after", None)),
+        "error_after": period_text(getattr(threshold, "error_after", None)),
+        "message": (result.message or "").strip() or None,
+    }
+
+
+def check_freshness(
+    session: DbtSession, args: argparse.Namespace, as_of_given: bool, log_path: Path
+) -> Freshness:
+    """Run `dbt source freshness` unless skipped; the worst status wins."""
+    if args.skip_freshness:
+        return Freshness("skipped", "--skip-freshness")
+    if as_of_given:
+        return Freshness("skipped", "--as-of backfill; freshness is measured against now")
+    result = session.invoke(freshness_arguments(args, log_path))
+    if result.exception is not None or result.result is None:
+        return Freshness("not_run", exception=result.exception)
+    sources = [
+        source_freshness(node_result)
+        for node_result in result.result.results
+        if str(node_result.node.resource_type) == "source"
+    ]
+    statuses = {source["status"] for source in sources}
+    worst = next((s for s in ("runtime error", "error", "warn") if s in statuses), "pass")
+    return Freshness(worst, sources=sources)
+
+
+def freshness_lines(freshness: Freshness) -> list[str]:
+    """The freshness part of the summary: a count line, then each source that is not fine."""
+    if freshness.status == "skipped":
+        return [f"  freshness:  not checked ({freshness.reason})"]
+    if not freshness.sources:
+        return ["  freshness:  no raw table declares freshness"]
+    counts = Counter(source["status"] for source in freshness.sources)
     lines = [
+        "  freshness:  "
+        + ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+        + " (newest row of each raw table against now)"
+    ]
+    for source in freshness.sources:
+        if source["status"] == "pass":
+            continue
+        if source["status"] == "runtime error":
+            lines.append(f"    - {source['source']}: could not be checked: {source['message']}")
+            continue
+        limits = ", ".join(
+            f"{word} after {source[key]}"
+            for word, key in (("warn", "warn_after"), ("error", "error_after"))
+            if source[key]
+        )
+        newest = source["newest_row_at"]
+        if not newest or newest.startswith("0001-"):  # dbt's stand-in when there is no row
+            age = "has no dated rows"
+        else:
+            age = f"newest row {newest} is {source['age_days']} days old"
+        lines.append(f"    - {source['source']}: {source['status']}: {age} ({limits})")
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------
+# Summary
+# ---------------------------------------------------------------------------------------------
+
+
+def summary_lines(
+    session: DbtSession,
+    args: argparse.Namespace,
+    locations: Locations,
+    nodes: list[Outcome],
+    header: list[str] | None = None,
+) -> list[str]:
+    """The whole summary printed after dbt's log (header, counts, problems)."""
+    lines = header_lines(args, locations, header)
+    lines += [line for kind in COUNTED_KINDS if (line := count_line(kind, nodes)) is not None]
+    if not nodes:
+        lines.append("  nothing selected: no node ran")
+    return lines + problem_lines(session, nodes)
+
+
+def header_lines(
+    args: argparse.Namespace, locations: Locations, extra: list[str] | None = None
+) -> list[str]:
+    """The summary's first lines: the banner, as_of, target, raw data, warehouse, and `extra`."""
+    as_of = f"{args.as_of} UTC" if args.as_of else "the time of the run"
+    if args.as_of and getattr(args, "as_of_is_run_time", False):
+        as_of += " (the time of the run)"
+    return [
         "",
         "=" * 30 + " lead scoring: run summary " + "=" * 30,
         f"  as of:      {as_of}",
         f"  target:     {args.target or 'profile default'}",
         f"  raw data:   {locations.raw_dir}",
         f"  warehouse:  {locations.duckdb_path}",
+        *(extra or []),
     ]
-    lines += [line for kind in COUNTED_KINDS if (line := count_line(kind, nodes)) is not None]
-    if not nodes:
-        lines.append("  nothing selected: no node ran")
-    return lines + problem_lines(session, nodes) + data_quality_lines(session, nodes)
 
 
 def fatal_lines(exception: BaseException | None) -> list[str]:
     """Why dbt could not run, and what to do next where that is known."""
     if exception is None:
-        return ["dbt could not run and gave no reason; see logs/dbt.log in the project."]
+        return ["dbt could not run and gave no reason; see dbt.log in the run's build folder."]
     message = str(exception).strip() or type(exception).__name__
     lines = ["dbt could not run:", *indented(message, prefix="  ")]
     if "Could not set lock" in message:
         lines.append(
-            "  Another process has the DuckDB file open (a BI tool, a notebook, another run): "
+            "  Another process has the DuckDB file open read-write (a notebook, another tool): "
             f"close it, or point {DUCKDB_PATH_ENV} at another file."
         )
     return lines
 
 
-def result_line(code: int, nodes: list[Outcome]) -> str:
+def result_line(code: int, nodes: list[Outcome], reason: str | None = None) -> str:
     """The last line: the verdict and the exit code."""
     if code == EXIT_SUCCESS:
         warned = sum(node.status == "warn" for node in nodes)
         return f"Result: success ({warned} warning(s)), exit 0."
     if code == EXIT_FAILED:
+        if reason:
+            return f"Result: FAILED ({reason}), exit 1. Nothing was published."
         failed = sum(node.status in FAILED_STATUSES for node in nodes)
         return (
             f"Result: FAILED ({failed} node(s) failed), exit 1. Fix the failures above and rerun."
         )
+    if code == EXIT_LOCKED:
+        return "Result: another run holds the lock, exit 3."
     return "Result: dbt could not run, exit 2."
+
+
+# ---------------------------------------------------------------------------------------------
+# The run log: everything printed, also written to runs/<run_id>.log
+# ---------------------------------------------------------------------------------------------
+
+
+class Tee:
+    """A text stream that writes to the console stream and to the run log (without colours).
+
+    dbt's console logger writes to whatever sys.stdout is when a command starts, so replacing
+    sys.stdout for the run puts dbt's log into the run log as well.
+    """
+
+    def __init__(self, stream: Any, log: io.TextIOBase) -> None:
+        self._stream = stream
+        self._log = log
+
+    def write(self, text: str) -> int:
+        self._stream.write(text)
+        self._log.write(ANSI_ESCAPE.sub("", text))
+        self._log.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+        self._log.flush()
+
+    def isatty(self) -> bool:
+        return bool(self._stream.isatty())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def teed_output(log_path: Path) -> Iterator[None]:
+    """Copy stdout and stderr into `log_path` for the duration of the block."""
+    with log_path.open("a", encoding="utf-8") as log:
+        stdout, stderr = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = Tee(stdout, log), Tee(stderr, log)  # type: ignore[assignment]
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            sys.stdout, sys.stderr = stdout, stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# One build run
+# ---------------------------------------------------------------------------------------------
+
+
+def new_run_id() -> str:
+    """A run id that sorts by start time: '20261123T021500.123Z-4f2a'."""
+    now = publishing.utc_now()
+    return f"{now:%Y%m%dT%H%M%S}.{now.microsecond // 1000:03d}Z-{secrets.token_hex(2)}"
+
+
+def run_time_as_of() -> str:
+    """Now, in the form --as-of produces: a default run pins its as_of, so it can be re-run."""
+    return publishing.utc_now().replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def lock_holder(run_id: str, command: str) -> dict[str, Any]:
+    """What the lock file says while this run holds it."""
+    return {
+        "run_id": run_id,
+        "command": command,
+        "pid": os.getpid(),
+        "host": os.uname().nodename,
+        "started_at": publishing.timestamp_text(publishing.utc_now()),
+    }
+
+
+def node_records(run_result: Any) -> dict[str, Any]:
+    """Per-node statuses and timings, counts per kind, and the failed and warned tests."""
+    nodes = []
+    counts: dict[str, Counter[str]] = {}
+    problems = []
+    for result in run_result.results:
+        kind = str(result.node.resource_type)
+        status = str(result.status)
+        counts.setdefault(kind, Counter())[status] += 1
+        timing = {item.name: item for item in (result.timing or [])}
+        executed = timing.get("execute")
+        entry = {
+            "kind": kind,
+            "name": result.node.name,
+            "status": status,
+            "seconds": round(result.execution_time or 0.0, 3),
+            "started_at": getattr(executed, "started_at", None),
+            "completed_at": getattr(executed, "completed_at", None),
+        }
+        nodes.append(entry)
+        if kind in ("test", "unit_test") and status in {"fail", "warn", "error"}:
+            problems.append(
+                {
+                    "kind": kind,
+                    "name": result.node.name,
+                    "path": getattr(result.node, "original_file_path", ""),
+                    "status": status,
+                    "failures": result.failures,
+                    "message": (result.message or "").strip(),
+                }
+            )
+    tests = counts.get("test", Counter()) + counts.get("unit_test", Counter())
+    return {
+        "model_counts": dict(counts.get("model", Counter())),
+        "seed_counts": dict(counts.get("seed", Counter())),
+        "test_counts": dict(tests),
+        "test_problems": problems,
+        "models": [entry for entry in nodes if entry["kind"] == "model"],
+        "nodes": [entry for entry in nodes if entry["kind"] != "model"],
+    }
+
+
+def pii_columns(run_result: Any) -> list[tuple[str, str]]:
+    """(relation, column) of every mart column the docs tag `meta: {contains_pii: true}`."""
+    found = []
+    for result in run_result.results:
+        node = result.node
+        if str(node.resource_type) != "model" or getattr(node, "schema", None) != "marts":
+            continue
+        for column in (getattr(node, "columns", None) or {}).values():
+            if (column.meta or {}).get("contains_pii") and node.relation_name:
+                found.append((node.relation_name, column.name))
+    return found
+
+
+class BuildRun:
+    """One build: freshness, dbt build into a fresh file, summary, publish, record."""
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        locations: Locations,
+        layout: publishing.Layout,
+        run_id: str,
+        record: run_records.RunRecord,
+        adapter_type: str | None,
+    ) -> None:
+        self.args = args
+        self.locations = locations
+        self.layout = layout
+        self.run_id = run_id
+        self.record = record
+        self.adapter_type = adapter_type
+        # Only a DuckDB file can be built aside and swapped in; None: dbt will say what is wrong.
+        self.publishes = adapter_type in (None, "duckdb")
+
+    @property
+    def build_dir(self) -> Path:
+        return self.layout.build_dir(self.run_id)
+
+    @property
+    def build_file(self) -> Path:
+        return self.layout.build_file(self.run_id)
+
+    def published_run(self) -> str | None:
+        info = publishing.read_build_info(self.layout.published)
+        return str(info["run_id"]) if info and info.get("run_id") else None
+
+    def unchanged_line(self) -> str:
+        if not self.publishes:
+            return f"Target type {self.adapter_type}: dbt built in place; no file to publish."
+        published = self.published_run()
+        if not self.layout.published.exists():
+            return (
+                f"Nothing published: there is no published warehouse yet ({self.layout.published})."
+            )
+        which = f" (run {published})" if published else ""
+        return f"Nothing published: {self.layout.published}{which} is unchanged."
+
+    def stop(self, code: int, outcome: str, message: str) -> int:
+        self.prune()
+        self.record.finish(outcome, code, message)
+        return code
+
+    def run(self, left_behind: dict[str, Any] | None) -> int:
+        args = self.args
+        print(
+            f"Run {self.run_id}: build into {self.build_dir}, then publish to "
+            f"{self.layout.published}.",
+            flush=True,
+        )
+        if left_behind:
+            print(
+                f"Recovered the run lock {self.layout.lock}: "
+                f"{publishing.describe_holder(left_behind)} ended without releasing it "
+                "(killed or crashed); nothing of it was published."
+            )
+        interrupted = run_records.mark_interrupted(self.layout.runs, self.run_id)
+        if interrupted:
+            print("Marked as interrupted (killed or crashed): " + ", ".join(interrupted))
+        publishing.remove_leftover_temporaries(self.layout)
+        as_of_given = bool(args.as_of)
+        if not as_of_given:
+            args.as_of = run_time_as_of()
+            args.as_of_is_run_time = True
+        self.record.update(as_of=args.as_of, as_of_given=as_of_given)
+        try:
+            export_locations(self.locations)
+            ensure_demo_data(self.locations, args.demo_leads)
+            self.build_dir.mkdir(parents=True, exist_ok=True)
+            if self.publishes:
+                self.prepare_build_file()
+        except (ImportError, OSError, ValueError) as error:
+            message = f"Could not prepare the raw data or the build folder: {error}"
+            print(message, file=sys.stderr)
+            print(result_line(EXIT_NOT_RUN, []))
+            return self.stop(EXIT_NOT_RUN, "not_run", message)
+        database = self.build_file if self.publishes else self.locations.duckdb_path
+        os.environ[DUCKDB_PATH_ENV] = str(database)
+        session = start_session(args.target, self.build_dir)
+        if session is None:
+            return self.stop(EXIT_NOT_RUN, "not_run", "dbt is not installed")
+
+        extra = [
+            f"  run:        {self.run_id} (record {self.record.path})",
+            f"  build:      {database}",
+        ]
+        freshness = check_freshness(session, args, as_of_given, self.build_dir)
+        self.record.update(freshness=freshness.as_record())
+        extra += freshness_lines(freshness) if freshness.status != "not_run" else []
+        if freshness.status == "not_run":
+            return self.could_not_run(freshness.exception, "source freshness")
+        if freshness.status in ("error", "runtime error"):
+            stale = [s["source"] for s in freshness.sources if s["status"] == freshness.status]
+            reason = f"source freshness {freshness.status}: {', '.join(stale)}"
+            print("\n".join([*header_lines(args, self.locations, extra), self.unchanged_line()]))
+            print(result_line(EXIT_FAILED, [], reason))
+            return self.stop(EXIT_FAILED, "failed", reason)
+
+        result = session.invoke(build_arguments(args, self.build_dir))
+        code = exit_code(result)
+        if code == EXIT_NOT_RUN:
+            return self.could_not_run(result.exception, "dbt build")
+        nodes = outcomes(result.result)
+        self.record.update(**node_records(result.result))
+        rows = data_quality_rows(session, nodes)
+        self.record.update(dirty_rows=dirty_row_totals(rows))
+        lines = summary_lines(session, args, self.locations, nodes, extra)
+        print("\n".join([*lines, *data_quality_lines(rows)]), flush=True)
+        publishing.release_dbt_duckdb()
+
+        reason = None
+        after = [self.unchanged_line()]
+        if code == EXIT_SUCCESS and self.publishes:
+            code, after, reason = self.publish(result.result)
+        print("\n".join(after))
+        print(result_line(code, nodes, reason))
+        outcome = {EXIT_SUCCESS: "published" if self.publishes else "built"}.get(code, "failed")
+        return self.stop(code, outcome, reason or "")
+
+    def could_not_run(self, exception: BaseException | None, step: str) -> int:
+        sys.stdout.flush()  # keep dbt's log (stdout) before our message in a combined log
+        print("\n".join(["", *fatal_lines(exception)]), file=sys.stderr, flush=True)
+        print(self.unchanged_line())
+        print(result_line(EXIT_NOT_RUN, []))
+        message = f"{step}: " + (str(exception).strip().splitlines() or ["no reason given"])[0]
+        return self.stop(EXIT_NOT_RUN, "not_run", message)
+
+    def prepare_build_file(self) -> None:
+        """A fresh build file; a --select build starts from a copy of the published one."""
+        publishing.wal_of(self.build_file).unlink(missing_ok=True)
+        self.build_file.unlink(missing_ok=True)
+        if self.args.select and self.layout.published.is_file():
+            shutil.copyfile(self.layout.published, self.build_file)
+            print(
+                "A --select build starts from a copy of the published warehouse, so the models "
+                "it does not select keep their published tables."
+            )
+
+    def publish(self, run_result: Any) -> tuple[int, list[str], str | None]:
+        """Stamp, check and publish the build; (exit code, lines to print, failure reason)."""
+        import duckdb
+
+        args = self.args
+        try:
+            publishing.write_build_info(
+                self.build_file,
+                {
+                    "run_id": self.run_id,
+                    "as_of": args.as_of,
+                    "started_at": self.record.data["started_at"],
+                    "built_at": publishing.utc_now(),
+                    "target": args.target or "profile default",
+                    "dbt_version": dbt_version(),
+                    "selection": " ".join(args.select) if args.select else None,
+                    "hash_pii": bool(args.hash_pii),
+                },
+            )
+            publishing.release_dbt_duckdb()
+            broken = publishing.broken_views(self.build_file)
+            if broken:
+                raise publishing.PublishError(
+                    "views of the build do not work: " + "; ".join(broken[:5])
+                )
+            mqls = publishing.new_mqls(self.build_file, self.layout.published)
+            self.record.update(new_mqls=mqls)
+            if args.hash_pii:
+                # the tagged columns this build built, and any email column a --select kept
+                columns = sorted(
+                    {*pii_columns(run_result), *publishing.columns_named(self.build_file, "email")}
+                )
+                problems = publishing.unhashed_pii(self.build_file, columns)
+                if problems:
+                    raise publishing.PublishError(
+                        "--hash-pii, but PII columns are not hashed: " + "; ".join(problems)
+                    )
+                publishing.keep_only_schemas(self.build_file, PUBLISHED_SCHEMAS_WITHOUT_PII)
+            publishing.publish_file(self.build_file, self.layout.published, self.run_id)
+        except (publishing.PublishError, duckdb.Error, OSError) as error:
+            reason = f"built and tested, but not published: {error}"
+            return EXIT_FAILED, [f"NOT PUBLISHED: {error}", self.unchanged_line()], reason
+        self.record.update(published=True, published_at=publishing.utc_now().isoformat())
+        lines = [
+            f"Published: run {self.run_id} is now {self.layout.published} (atomic replace; "
+            "open connections keep the previous build until they reconnect).",
+            new_mqls_line(mqls),
+        ]
+        if args.hash_pii:
+            lines.append(
+                "PII: emails are sha256 hashes; only the schemas "
+                + ", ".join(PUBLISHED_SCHEMAS_WITHOUT_PII)
+                + " were published."
+            )
+        return EXIT_SUCCESS, lines, None
+
+    def prune(self) -> None:
+        """Keep the newest --keep successful builds and a few failed ones; delete the rest."""
+        if not self.layout.builds.is_dir():
+            return
+        successful = run_records.successful_builds(self.layout.runs)
+        if self.record.data.get("published"):
+            successful.add(self.run_id)
+        protected = {self.run_id}
+        published = self.published_run() if self.layout.published.is_file() else None
+        if published:
+            protected.add(published)
+        deleted = publishing.prune_builds(self.layout, successful, self.args.keep, protected)
+        kept = [run_id for run_id in publishing.build_run_ids(self.layout) if run_id in successful]
+        self.record.update(kept_builds=kept, deleted_builds=deleted)
+
+
+def new_mqls_line(mqls: dict[str, Any]) -> str:
+    """'New MQLs since the previous published build (run X, as of Y): N'."""
+    if mqls.get("count") is None:
+        return f"New MQLs: not counted ({mqls.get('reason', 'unknown')})."
+    previous = mqls.get("previous_run_id") or "unknown run"
+    as_of = mqls.get("previous_as_of")
+    previous += f", as of {as_of}" if as_of else ""
+    return f"New MQLs since the previous published build ({previous}): {mqls['count']}"
+
+
+def dbt_version() -> str | None:
+    with contextlib.suppress(ImportError):
+        from dbt.version import __version__
+
+        return str(__version__)
+    return None
+
+
+def start_session(target: str | None, log_path: Path | None = None) -> DbtSession | None:
+    """A dbt session, or None (after saying why) when dbt is not installed."""
+    try:
+        return DbtSession(target, log_path)
+    except ImportError as error:
+        print(f"dbt is not installed ({error}): run `make install` first.", file=sys.stderr)
+        return None
+
+
+def locked_out(layout: publishing.Layout, run_id: str, command: str, held: Any) -> int:
+    """Say who holds the lock, record the refused run, and return exit code 3."""
+    message = (
+        f"Another run holds the lock {held.path}: {held.describe()}. This {command} ({run_id}) "
+        f"exits without doing anything; the published warehouse {layout.published} is unchanged. "
+        "Start runs further apart, or wait for that one to finish (a killed run's lock is "
+        "released when its process dies)."
+    )
+    print(message, file=sys.stderr)
+    print(result_line(EXIT_LOCKED, []))
+    record = run_records.RunRecord.start(
+        layout.runs, run_id, command, save=False, lock_holder=held.holder
+    )
+    record.finish("locked_out", EXIT_LOCKED, message)
+    return EXIT_LOCKED
+
+
+def build_command(args: argparse.Namespace) -> int:
+    """The default command: lock, freshness, build, summary, publish, record."""
+    locations = resolve_locations(args)
+    layout = publishing.Layout(locations.duckdb_path)
+    run_id = new_run_id()
+    try:
+        layout.make_folders()
+    except OSError as error:
+        print(
+            f"Could not create the warehouse folders in {layout.folder}: {error}", file=sys.stderr
+        )
+        return EXIT_NOT_RUN
+    lock = publishing.RunLock(layout.lock)
+    try:
+        left_behind = lock.acquire(lock_holder(run_id, "build"))
+    except publishing.LockHeld as held:
+        return locked_out(layout, run_id, "build", held)
+    try:
+        adapter_type = target_adapter_type(args.target)
+        record = run_records.RunRecord.start(
+            layout.runs,
+            run_id,
+            "build",
+            target=args.target or "profile default",
+            adapter_type=adapter_type,
+            raw_dir=str(locations.raw_dir),
+            published_path=str(layout.published),
+            build_path=str(layout.build_file(run_id)),
+            selection=args.select,
+            full_refresh=args.full_refresh,
+            hash_pii=args.hash_pii,
+            max_dirty_row_share=args.max_dirty_row_share,
+            log=str(run_records.RunRecord(layout.runs / f"{run_id}.json").log_path),
+        )
+        with teed_output(record.log_path):
+            return BuildRun(args, locations, layout, run_id, record, adapter_type).run(left_behind)
+    finally:
+        publishing.release_dbt_duckdb()
+        lock.release()
+
+
+# ---------------------------------------------------------------------------------------------
+# rollback and history
+# ---------------------------------------------------------------------------------------------
+
+
+def kept_builds(layout: publishing.Layout) -> list[str]:
+    """Run ids of kept builds that can be published again, oldest first."""
+    successful = run_records.successful_builds(layout.runs)
+    return [
+        run_id
+        for run_id in publishing.build_run_ids(layout)
+        if run_id in successful and layout.build_file(run_id).is_file()
+    ]
+
+
+def choose_rollback(
+    kept: list[str], current: str | None, wanted: str | None
+) -> tuple[str | None, str]:
+    """The kept build to publish, or None and why not."""
+    listed = ", ".join(kept) if kept else "none"
+    if wanted:
+        if wanted not in kept:
+            return None, f"run {wanted} is not a kept build (kept builds: {listed})"
+        return wanted, ""
+    older = [run_id for run_id in kept if current is None or run_id < current]
+    if not older:
+        which = f"the published run {current}" if current else "the published warehouse"
+        return None, f"no kept build is older than {which} (kept builds: {listed})"
+    return older[-1], ""
+
+
+def rollback_command(args: argparse.Namespace) -> int:
+    """Publish a kept build again (atomically), under the run lock."""
+    layout = publishing.Layout(published_path(args))
+    if not layout.builds.is_dir():
+        print(f"Nothing to roll back to: {layout.builds} does not exist.", file=sys.stderr)
+        return EXIT_NOT_RUN
+    run_id = new_run_id()
+    lock = publishing.RunLock(layout.lock)
+    try:
+        lock.acquire(lock_holder(run_id, "rollback"))
+    except publishing.LockHeld as held:
+        return locked_out(layout, run_id, "rollback", held)
+    try:
+        record = run_records.RunRecord.start(
+            layout.runs, run_id, "rollback", published_path=str(layout.published)
+        )
+        with teed_output(record.log_path):
+            return rollback(layout, args.to, run_id, record)
+    finally:
+        lock.release()
+
+
+def rollback(
+    layout: publishing.Layout, wanted: str | None, run_id: str, record: run_records.RunRecord
+) -> int:
+    current_info = publishing.read_build_info(layout.published) or {}
+    current = str(current_info["run_id"]) if current_info.get("run_id") else None
+    chosen, why_not = choose_rollback(kept_builds(layout), current, wanted)
+    record.update(previous_published=current)
+    if chosen is None:
+        print(f"Nothing rolled back: {why_not}.", file=sys.stderr)
+        record.finish("not_run", EXIT_NOT_RUN, why_not)
+        return EXIT_NOT_RUN
+    if chosen == current:
+        print(f"Run {chosen} is already the published build; nothing to do.")
+        record.update(rolled_back_to=chosen)
+        record.finish("rolled_back", EXIT_SUCCESS, "already published")
+        return EXIT_SUCCESS
+    source = layout.build_file(chosen)
+    info = publishing.read_build_info(source)
+    if not info or str(info.get("run_id")) != chosen:
+        message = f"the kept build {source} cannot be read or is not run {chosen}"
+        print(f"Nothing rolled back: {message}.", file=sys.stderr)
+        record.finish("not_run", EXIT_NOT_RUN, message)
+        return EXIT_NOT_RUN
+    try:
+        publishing.publish_file(source, layout.published, run_id)
+    except publishing.PublishError as error:
+        print(f"Nothing rolled back: {error}", file=sys.stderr)
+        record.finish("failed", EXIT_FAILED, str(error))
+        return EXIT_FAILED
+    replaced = f"run {current}" if current else "the previous file"
+    print(
+        f"Rolled back: {layout.published} is now run {chosen} (as of {info.get('as_of')}), "
+        f"replacing {replaced}. Open connections keep the old build until they reconnect."
+    )
+    record.update(rolled_back_to=chosen, as_of=str(info.get("as_of")))
+    record.finish("rolled_back", EXIT_SUCCESS)
+    return EXIT_SUCCESS
+
+
+def history_command(args: argparse.Namespace) -> int:
+    """Print the last runs (newest first) and what is published."""
+    layout = publishing.Layout(published_path(args))
+    records = run_records.load_records(layout.runs)
+    if args.json:
+        print(json.dumps(list(reversed(records))[: args.n], indent=2, default=str))
+        return EXIT_SUCCESS
+    info = publishing.read_build_info(layout.published)
+    published_run = str(info["run_id"]) if info and info.get("run_id") else None
+    print(f"Published warehouse: {layout.published}")
+    if info:
+        print(
+            f"  now:   run {published_run}, as of {info.get('as_of')}, built {info.get('built_at')}"
+        )
+    elif layout.published.exists():
+        print("  now:   a file without a build stamp (not published by scripts/run.py)")
+    else:
+        print("  now:   nothing published yet")
+    kept = kept_builds(layout)
+    print(f"  kept for rollback: {', '.join(kept) if kept else 'none'}")
+    print(f"  records: {layout.runs}")
+    print()
+    print("\n".join(run_records.history_lines(records, args.n, published_run)))
+    return EXIT_SUCCESS
 
 
 # ---------------------------------------------------------------------------------------------
@@ -519,38 +1421,14 @@ def result_line(code: int, nodes: list[Outcome]) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def start_session(target: str | None) -> DbtSession | None:
-    """A dbt session, or None (after saying why) when dbt is not installed."""
-    try:
-        return DbtSession(target)
-    except ImportError as error:
-        print(f"dbt is not installed ({error}): run `make install` first.", file=sys.stderr)
-        return None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the build and print the summary; returns the exit code."""
-    args = parse_args(argv)
-    locations = resolve_locations(args)
-    try:
-        export_locations(locations)
-        ensure_demo_data(locations, args.demo_leads)
-    except (ImportError, OSError, ValueError) as error:
-        print(f"Could not prepare the raw data or the warehouse folder: {error}", file=sys.stderr)
-        return EXIT_NOT_RUN
-    session = start_session(args.target)
-    if session is None:
-        return EXIT_NOT_RUN
-    result = session.invoke(build_arguments(args))
-    code = exit_code(result)
-    if code == EXIT_NOT_RUN:
-        sys.stdout.flush()  # keep dbt's log (stdout) before our message in a combined log
-        print("\n".join(["", *fatal_lines(result.exception)]), file=sys.stderr, flush=True)
-        print(result_line(code, []))
-        return code
-    nodes = outcomes(result.result)
-    print("\n".join([*summary_lines(session, args, locations, nodes), result_line(code, nodes)]))
-    return code
+    """Dispatch to build (default), rollback or history; returns the exit code."""
+    args = parse_command_line(list(sys.argv[1:] if argv is None else argv))
+    if args.command == "history":
+        return history_command(args)
+    if args.command == "rollback":
+        return rollback_command(args)
+    return build_command(args)
 
 
 if __name__ == "__main__":

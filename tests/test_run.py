@@ -185,6 +185,8 @@ def test_build_exits_0_and_prints_the_summary(built: Run) -> None:
     assert " 0 failed" in summary.split("tests:")[1].splitlines()[0]
     assert "Warned (" in summary  # the raw data is dirty on purpose; warnings do not fail
     assert "Dirty raw rows (rpt_data_quality):" in summary
+    assert "freshness:  not checked (--as-of backfill" in summary
+    assert f"Published: run {summary.split('run:        ')[1].split()[0]}" in summary
     assert "duplicate_key" in summary and "after_as_of" in summary
     assert summary.rstrip().endswith("exit 0.")
     assert "Traceback" not in built.output
@@ -354,6 +356,7 @@ def test_model_failing_at_run_time_exits_1(
         project_copy,
         "--select",
         "broken_sql",
+        "--skip-freshness",  # the generated data ends 2026-10-31: stale against now
         raw_dir=raw_data.folder,
         duckdb_path=tmp_path / "warehouse.duckdb",
     )
@@ -374,15 +377,18 @@ def test_missing_raw_file_exits_2_and_names_it(
         "--raw-dir",
         str(raw_dir),
         "--duckdb-path",
-        str(tmp_path / "warehouse.duckdb"),
+        str(tmp_path / "flag" / "warehouse.duckdb"),
         raw_dir=None,
-        duckdb_path=tmp_path / "ignored.duckdb",
+        duckdb_path=tmp_path / "env" / "ignored.duckdb",
     )
     assert code == 2, output
     assert f"Raw file missing: neither {raw_dir}/events.parquet" in output
     assert "Traceback" not in output
-    assert (tmp_path / "warehouse.duckdb").exists()  # the flags won over the environment
-    assert not (tmp_path / "ignored.duckdb").exists()
+    # The flags won over the environment: the run's record and build are next to the flag's
+    # path, and nothing was published (a failed run never touches the published file).
+    assert (tmp_path / "flag" / "runs").is_dir() and (tmp_path / "flag" / "builds").is_dir()
+    assert not (tmp_path / "flag" / "warehouse.duckdb").exists()
+    assert not (tmp_path / "env").exists()
 
 
 @pytest.mark.slow
@@ -408,6 +414,7 @@ def test_selection_matching_nothing_exits_2(
         project_copy,
         "--select",
         "no_such_model",
+        "--skip-freshness",
         raw_dir=raw_data.folder,
         duckdb_path=tmp_path / "warehouse.duckdb",
     )

@@ -102,7 +102,7 @@ bucket_totals as (
         rule_id,
         valid_from,
         bucket,
-        sum(weight) as bucket_weight
+        {{ ordered_sum('weight', 'at_time') }} as bucket_weight
     from weighted
     where row_kind = 0
     group by lead_id, rule_id, valid_from, bucket
@@ -124,13 +124,13 @@ carried as (
         scored_instants.at_time,
         -- an earlier bucket's weights decayed to the instant itself: the exponent is >= 0, so
         -- nothing underflows before it must
-        sum(
-            bucket_totals.bucket_weight
-            * {{ power_of_half(
+        {{ ordered_sum(
+            'bucket_totals.bucket_weight * (' ~ power_of_half(
                 decay_bucket_half_lives() ~ ' * (scored_instants.bucket - bucket_totals.bucket)'
                 ~ ' - scored_instants.half_lives_to_bucket_end'
-            ) }}
-        ) as carried_points_per_event
+            ) ~ ')',
+            'bucket_totals.bucket'
+        ) }} as carried_points_per_event
     from scored_instants
     inner join bucket_totals
         on

@@ -29,7 +29,7 @@ engagement as (
     select
         lead_id,
         scored_at,
-        sum(points) as engagement_score
+        {{ ordered_sum('points', 'rule_id, rule_valid_from') }} as engagement_score
     from engagement_contributions
     group by lead_id, scored_at
 ),
@@ -38,7 +38,7 @@ fit as (
     select
         instants.lead_id,
         instants.scored_at,
-        sum(fit_matches.points) as fit_score,
+        {{ ordered_sum('fit_matches.points', 'fit_matches.rule_id, fit_matches.valid_from') }} as fit_score,
         max(case when fit_matches.is_disqualifying then 1 else 0 end) = 1 as is_disqualified
     from instants
     inner join fit_matches

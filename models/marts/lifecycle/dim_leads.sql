@@ -47,7 +47,7 @@ final as (
         leads.lead_id,
         leads.account_id,
         ---------- lead attributes
-        leads.email,
+        {{ mask_pii('leads.email') }} as email,
         leads.job_title,
         leads.country,
         leads.lead_source,

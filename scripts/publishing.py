@@ -1,0 +1,480 @@
+"""Build-then-publish for the DuckDB warehouse: the run lock, build folders, atomic publishing,
+kept builds for rollback and their retention (imported by scripts/run.py).
+
+Layout next to the published file P (LEAD_SCORING_DUCKDB_PATH, e.g. .../lead_scoring.duckdb):
+
+    P                          the published warehouse BI reads (read-only)
+    P.lock                     the run lock (flock), with the holder's pid, run id and start
+    builds/<run_id>/<P name>   each run's own database file: built there, then copied to P;
+                               kept for rollback (the last N successful ones)
+    builds/<run_id>/dbt.log    dbt's debug log of that run
+    runs/<run_id>.json, .log   the run record and the readable log (scripts/run_records.py)
+
+A build file has the same name as P because dbt-duckdb names the database (catalog) after the
+file's stem, and the views in the file name that catalog: under another name they would break.
+Publishing copies the build file to a temporary file next to P, flushes it to disk and renames
+it over P (os.replace, atomic on one filesystem). A reader that has P open keeps reading the old
+file (its inode lives on until it closes); a new connection opens the new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+BUILDS_DIR = "builds"
+RUNS_DIR = "runs"
+BUILD_INFO_SCHEMA = "ops"
+BUILD_INFO_TABLE = f"{BUILD_INFO_SCHEMA}.build_info"
+PUBLISHING_SUFFIX = ".publishing"
+KEEP_FAILED_BUILDS = 3
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where everything of one published warehouse lives."""
+
+    published: Path
+
+    @property
+    def folder(self) -> Path:
+        return self.published.parent
+
+    @property
+    def lock(self) -> Path:
+        return self.published.with_name(self.published.name + ".lock")
+
+    @property
+    def wal(self) -> Path:
+        return wal_of(self.published)
+
+    @property
+    def builds(self) -> Path:
+        return self.folder / BUILDS_DIR
+
+    @property
+    def runs(self) -> Path:
+        return self.folder / RUNS_DIR
+
+    def build_dir(self, run_id: str) -> Path:
+        return self.builds / run_id
+
+    def build_file(self, run_id: str) -> Path:
+        """The run's database file: same name as the published file (see the module docstring)."""
+        return self.build_dir(run_id) / self.published.name
+
+    def make_folders(self) -> None:
+        for folder in (self.folder, self.builds, self.runs):
+            folder.mkdir(parents=True, exist_ok=True)
+
+
+def wal_of(database: Path) -> Path:
+    """DuckDB's write-ahead log of a database file."""
+    return database.with_name(database.name + ".wal")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def timestamp_text(moment: datetime) -> str:
+    """'2026-11-23 02:15:00 UTC'."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+# ---------------------------------------------------------------------------------------------
+# The run lock
+# ---------------------------------------------------------------------------------------------
+
+
+class LockHeld(Exception):
+    """Another live process holds the run lock."""
+
+    def __init__(self, path: Path, holder: dict[str, Any]) -> None:
+        super().__init__(str(path))
+        self.path = path
+        self.holder = holder
+
+    def describe(self) -> str:
+        return describe_holder(self.holder)
+
+
+def describe_holder(holder: dict[str, Any]) -> str:
+    """'run 20261123T021500.123Z-4f (build, pid 4242, started 2026-11-23 02:15:00 UTC)'."""
+    if not holder:
+        return "a run that did not say who it is"
+    details = [str(holder["command"])] if holder.get("command") else []
+    if holder.get("pid"):
+        details.append(f"pid {holder['pid']}")
+    if holder.get("host"):
+        details.append(f"host {holder['host']}")
+    if holder.get("started_at"):
+        details.append(f"started {holder['started_at']}")
+    return f"run {holder.get('run_id', '?')} ({', '.join(details)})"
+
+
+class RunLock:
+    """An exclusive, non-blocking flock on P.lock, held for a whole run.
+
+    The kernel drops a flock when its process dies, however it dies (SIGKILL included), so a
+    killed run never blocks the next one. The file also records who holds the lock; it is
+    emptied on a clean release, so text found in it when the lock is free was left by a run
+    that died (reported as recovered).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self, holder: dict[str, Any]) -> dict[str, Any] | None:
+        """Take the lock, or raise LockHeld. Returns what a dead holder left, if anything."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            os.close(fd)
+            if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                # The holder may have the lock but not yet its note: give it a moment.
+                raise LockHeld(self.path, read_holder(self.path, wait_seconds=2.0)) from None
+            raise
+        left_behind = read_holder(self.path)
+        note = (json.dumps(holder) + "\n").encode()
+        os.pwrite(fd, note, 0)  # then cut what is left of an older, longer note
+        os.ftruncate(fd, len(note))
+        os.fsync(fd)
+        self._fd = fd
+        return left_behind or None
+
+    def release(self) -> None:
+        """Empty the file (a clean end) and drop the lock."""
+        if self._fd is None:
+            return
+        with contextlib.suppress(OSError):
+            os.ftruncate(self._fd, 0)
+        os.close(self._fd)
+        self._fd = None
+
+
+def read_holder(path: Path, wait_seconds: float = 0.0) -> dict[str, Any]:
+    """What the lock file says about its holder ({} when empty or unreadable).
+
+    With `wait_seconds`, an empty or half-written note is read again until it is whole.
+    """
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            text = path.read_text().strip()
+            value = json.loads(text) if text else None
+        except (OSError, ValueError):
+            value = None
+        if isinstance(value, dict):
+            return value
+        if time.monotonic() >= deadline:
+            return {}
+        time.sleep(0.05)
+
+
+# ---------------------------------------------------------------------------------------------
+# Publishing
+# ---------------------------------------------------------------------------------------------
+
+
+class PublishError(Exception):
+    """The build cannot be published; the published file was not touched."""
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish_file(source: Path, published: Path, run_id: str) -> None:
+    """Copy `source` next to `published` and rename it over `published` in one atomic step.
+
+    Refuses (PublishError) when `source` still has a write-ahead log (not checkpointed) or when
+    the published file has one: then a process has it open read-write (BI must connect
+    read-only) or crashed while writing, and DuckDB would replay that log onto the new file.
+    """
+    if wal_of(source).exists():
+        raise PublishError(
+            f"{source} still has a write-ahead log ({wal_of(source).name}); it was not "
+            "checkpointed and closed, so its file alone is not the whole build."
+        )
+    if wal_of(published).exists():
+        raise PublishError(
+            f"The published warehouse has a write-ahead log ({wal_of(published)}): a process has "
+            "it open read-write (BI tools must connect read-only) or crashed while writing. "
+            "Close that process, or open the file once with DuckDB and run CHECKPOINT, then "
+            "publish this build with `scripts/run.py rollback --to RUN_ID`."
+        )
+    temporary = published.with_name(f".{published.name}.{run_id}{PUBLISHING_SUFFIX}")
+    try:
+        shutil.copyfile(source, temporary)
+        with temporary.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, published)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise PublishError(f"could not publish {source} to {published}: {error}") from error
+    fsync_dir(published.parent)
+
+
+def remove_leftover_temporaries(layout: Layout) -> list[Path]:
+    """Temporary publish copies left by a run killed while publishing."""
+    removed = []
+    for path in layout.folder.glob(f".{layout.published.name}.*{PUBLISHING_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+# ---------------------------------------------------------------------------------------------
+# What a database file says about its build (the ops.build_info table written before publishing)
+# ---------------------------------------------------------------------------------------------
+
+
+def read_build_info(database: Path) -> dict[str, Any] | None:
+    """The ops.build_info row of a database file, read-only; None when absent or unreadable."""
+    if not database.is_file():
+        return None
+    import duckdb
+
+    try:
+        with duckdb.connect(str(database), read_only=True) as connection:
+            cursor = connection.execute(f"select * from {BUILD_INFO_TABLE}")
+            names = [column[0] for column in cursor.description]
+            row = cursor.fetchone()
+    except duckdb.Error:
+        return None
+    return dict(zip(names, row, strict=True)) if row else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Kept builds and retention
+# ---------------------------------------------------------------------------------------------
+
+
+def build_run_ids(layout: Layout) -> list[str]:
+    """Every run id with a folder under builds/, oldest first (run ids sort by time)."""
+    if not layout.builds.is_dir():
+        return []
+    return sorted(path.name for path in layout.builds.iterdir() if path.is_dir())
+
+
+def prune_builds(
+    layout: Layout,
+    successful: set[str],
+    keep: int,
+    protected: set[str],
+) -> list[str]:
+    """Delete build folders beyond the newest `keep` successful and KEEP_FAILED_BUILDS others.
+
+    `successful`: run ids whose build passed and was published at some point (rollback
+    candidates). `protected` (the current run, the build now published) is never deleted.
+    Returns the deleted run ids.
+    """
+    run_ids = build_run_ids(layout)
+    good = [run_id for run_id in run_ids if run_id in successful]
+    other = [run_id for run_id in run_ids if run_id not in successful]
+    doomed = good[: max(len(good) - keep, 0)] + other[: max(len(other) - KEEP_FAILED_BUILDS, 0)]
+    deleted = []
+    for run_id in doomed:
+        if run_id in protected:
+            continue
+        shutil.rmtree(layout.build_dir(run_id), ignore_errors=True)
+        deleted.append(run_id)
+    return deleted
+
+
+# ---------------------------------------------------------------------------------------------
+# Finishing a build file before it is published
+# ---------------------------------------------------------------------------------------------
+
+
+def release_dbt_duckdb() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open in this process (its `keep_open`).
+
+    dbt-duckdb holds one database instance per process in a class attribute and closes it
+    only when the process ends; closing it here lets the build file be checkpointed, closed and
+    then opened read-only like any other file. A no-op when dbt-duckdb is not installed.
+    """
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:
+        return
+    environment = getattr(DuckDBConnectionManager, "_ENV", None)
+    if environment is not None:
+        with contextlib.suppress(Exception):
+            environment.close()
+        DuckDBConnectionManager._ENV = None
+
+
+def write_build_info(database: Path, info: dict[str, Any]) -> None:
+    """Write ops.build_info (one row: which run built this file, as of when) and CHECKPOINT.
+
+    Opens the file read-write in this process: while dbt-duckdb still holds it, DuckDB hands
+    out a connection to that same database, so this works before and after
+    release_dbt_duckdb(). CHECKPOINT moves everything from the write-ahead log into the file.
+    """
+    import duckdb
+
+    columns = ", ".join(f"{name} {kind}" for name, kind in BUILD_INFO_COLUMNS.items())
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(f"create schema if not exists {BUILD_INFO_SCHEMA}")
+        connection.execute(f"create or replace table {BUILD_INFO_TABLE} ({columns})")
+        placeholders = ", ".join("?" for _ in BUILD_INFO_COLUMNS)
+        connection.execute(
+            f"insert into {BUILD_INFO_TABLE} values ({placeholders})",
+            [info.get(name) for name in BUILD_INFO_COLUMNS],
+        )
+        connection.execute("checkpoint")
+
+
+BUILD_INFO_COLUMNS = {
+    "run_id": "varchar",
+    "as_of": "timestamp",
+    "started_at": "timestamp",
+    "built_at": "timestamp",
+    "target": "varchar",
+    "dbt_version": "varchar",
+    "selection": "varchar",
+    "hash_pii": "boolean",
+}
+
+
+def broken_views(database: Path) -> list[str]:
+    """Views of the file that cannot be queried ('schema.view: error'), read-only.
+
+    A view names the database by the file's stem, so this catches a build file that would not
+    work under the published name, and views whose raw files are gone.
+    """
+    import duckdb
+
+    problems = []
+    with duckdb.connect(str(database), read_only=True) as connection:
+        views = connection.execute(
+            "select schema_name, view_name from duckdb_views()"
+            " where not internal and database_name = current_database()"
+            " order by all"
+        ).fetchall()
+        for schema, view in views:
+            try:
+                connection.execute(f'select * from "{schema}"."{view}" limit 0').fetchall()
+            except duckdb.Error as error:
+                first_line = str(error).strip().splitlines()[0]
+                problems.append(f"{schema}.{view}: {first_line}")
+    return problems
+
+
+def new_mqls(database: Path, published: Path) -> dict[str, Any]:
+    """MQL entries in the new build that the published warehouse does not have (by mql_id).
+
+    Both files are opened read-only. Returns {count, previous_run_id, previous_as_of, method}
+    or {count: None, reason} when there is nothing to compare with.
+    """
+    import duckdb
+
+    method = "mql_id in the new build's marts.fct_mqls and not in the published one"
+    if not published.is_file():
+        return {"count": None, "reason": "no published warehouse yet (first publish)"}
+    previous = read_build_info(published) or {}
+    escaped = str(published).replace("'", "''")
+    try:
+        with duckdb.connect(str(database), read_only=True) as connection:
+            connection.execute(f"attach '{escaped}' as previous_publish (read_only)")
+            row = connection.execute(
+                "select count(*) from marts.fct_mqls as current_mqls"
+                " where not exists (select 1 from previous_publish.marts.fct_mqls as previous_mqls"
+                " where previous_mqls.mql_id = current_mqls.mql_id)"
+            ).fetchone()
+    except duckdb.Error as error:
+        reason = str(error).strip().splitlines()[0]
+        return {"count": None, "reason": f"could not compare with the published file: {reason}"}
+    return {
+        "count": row[0] if row else None,
+        "previous_run_id": previous.get("run_id"),
+        "previous_as_of": previous.get("as_of"),
+        "method": method,
+    }
+
+
+def columns_named(database: Path, name: str, schema: str = "marts") -> list[tuple[str, str]]:
+    """(relation, column) of every table column called `name` in `schema`, read-only."""
+    import duckdb
+
+    with duckdb.connect(str(database), read_only=True) as connection:
+        rows = connection.execute(
+            "select table_name, column_name from duckdb_columns() where schema_name = ?"
+            " and lower(column_name) = ? and database_name = current_database()",
+            [schema, name.lower()],
+        ).fetchall()
+    return [(f'"{database.stem}"."{schema}"."{table}"', column) for table, column in rows]
+
+
+def unhashed_pii(database: Path, columns: list[tuple[str, str]]) -> list[str]:
+    """PII columns ((relation, column)) holding a value that is not a sha256 hex digest."""
+    import duckdb
+
+    problems = []
+    with duckdb.connect(str(database), read_only=True) as connection:
+        for relation, column in columns:
+            row = connection.execute(
+                f'select count(*) from {relation} where "{column}" is not null'
+                f" and not regexp_full_match(\"{column}\", '[0-9a-f]{{64}}')"
+            ).fetchone()
+            if row and row[0]:
+                problems.append(f"{relation}.{column}: {row[0]} value(s) not hashed")
+    return problems
+
+
+def keep_only_schemas(database: Path, schemas: tuple[str, ...]) -> Path:
+    """Rewrite `database` as a fresh file holding only the tables of `schemas`.
+
+    Used for --hash-pii: staging views, intermediate tables, stored test failures and the raw
+    file views still carry the emails, and a DROP would leave their bytes in free blocks of the
+    file. Copying the kept tables into a new file leaves no trace of the rest. The new file
+    replaces `database` (same name, so the same catalog name).
+    """
+    import duckdb
+
+    fresh_dir = database.parent / "marts_only"
+    fresh_dir.mkdir(exist_ok=True)
+    fresh = fresh_dir / database.name
+    fresh.unlink(missing_ok=True)
+    escaped = str(database).replace("'", "''")
+    with duckdb.connect(str(fresh)) as connection:
+        connection.execute(f"attach '{escaped}' as build_source (read_only)")
+        tables = connection.execute(
+            "select schema_name, table_name from duckdb_tables()"
+            " where database_name = 'build_source' and schema_name in ("
+            + ", ".join("?" for _ in schemas)
+            + ") order by all",
+            list(schemas),
+        ).fetchall()
+        for schema in sorted({schema for schema, _ in tables}):
+            connection.execute(f'create schema if not exists "{schema}"')
+        for schema, table in tables:
+            connection.execute(
+                f'create table "{schema}"."{table}" as'
+                f' select * from build_source."{schema}"."{table}"'
+            )
+        connection.execute("detach build_source")
+        connection.execute("checkpoint")
+    os.replace(fresh, database)
+    shutil.rmtree(fresh_dir, ignore_errors=True)
+    return database

@@ -1,0 +1,190 @@
+"""The pieces of build-then-publish without dbt: the run lock, atomic publishing, retention,
+rollback choice, run records and history (scripts/publishing.py, scripts/run_records.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from types import ModuleType
+
+import duckdb
+import pytest
+from conftest import load_script
+
+
+@pytest.fixture(scope="module")
+def run() -> ModuleType:
+    return load_script("run")
+
+
+@pytest.fixture(scope="module")
+def publishing(run: ModuleType) -> ModuleType:
+    return run.publishing
+
+
+@pytest.fixture(scope="module")
+def records(run: ModuleType) -> ModuleType:
+    return run.run_records
+
+
+def holder(run_id: str) -> dict[str, object]:
+    return {"run_id": run_id, "command": "build", "pid": os.getpid(), "started_at": "now"}
+
+
+def test_second_lock_is_refused_and_names_the_holder(
+    publishing: ModuleType, tmp_path: Path
+) -> None:
+    path = tmp_path / "w.duckdb.lock"
+    first = publishing.RunLock(path)
+    assert first.acquire(holder("A")) is None
+    with pytest.raises(publishing.LockHeld) as refused:
+        publishing.RunLock(path).acquire(holder("B"))
+    assert refused.value.holder["run_id"] == "A"
+    assert refused.value.describe().startswith("run A (build, pid ")
+    first.release()
+    assert path.read_text() == ""  # a clean release leaves no note
+    again = publishing.RunLock(path)
+    assert again.acquire(holder("B")) is None
+    again.release()
+
+
+def test_lock_of_a_killed_process_is_free_and_its_note_is_reported(
+    publishing: ModuleType, tmp_path: Path
+) -> None:
+    path = tmp_path / "w.duckdb.lock"
+    scripts = Path(publishing.__file__).parent
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import sys, time
+                sys.path.insert(0, {str(scripts)!r})
+                import publishing
+                publishing.RunLock(publishing.Path({str(path)!r})).acquire(
+                    {{"run_id": "killed", "pid": 1, "command": "build"}}
+                )
+                print("locked", flush=True)
+                time.sleep(60)
+                """
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stdout.readline().strip() == "locked"
+    with pytest.raises(publishing.LockHeld):
+        publishing.RunLock(path).acquire(holder("B"))
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=10)
+    lock = publishing.RunLock(path)
+    left_behind = lock.acquire(holder("B"))
+    assert left_behind is not None and left_behind["run_id"] == "killed"
+    assert json.loads(path.read_text())["run_id"] == "B"
+    lock.release()
+
+
+def make_database(path: Path, run_id: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("create schema ops")
+        connection.execute(f"create table ops.build_info as select '{run_id}' as run_id")
+    return path
+
+
+def test_publish_replaces_atomically_and_refuses_a_published_wal(
+    publishing: ModuleType, tmp_path: Path
+) -> None:
+    published = make_database(tmp_path / "w" / "lead_scoring.duckdb", "old")
+    build = make_database(tmp_path / "w" / "builds" / "new" / "lead_scoring.duckdb", "new")
+    with duckdb.connect(str(published), read_only=True) as reader:
+        publishing.publish_file(build, published, "new")
+        # the open connection still reads the file it opened
+        assert reader.execute("select run_id from ops.build_info").fetchone() == ("old",)
+    assert publishing.read_build_info(published) == {"run_id": "new"}
+    assert build.is_file()  # kept for rollback
+    assert not list(published.parent.glob("*.publishing"))
+    (published.parent / "lead_scoring.duckdb.wal").write_bytes(b"x")
+    before = published.read_bytes()
+    with pytest.raises(publishing.PublishError, match="write-ahead log"):
+        publishing.publish_file(build, published, "again")
+    assert published.read_bytes() == before
+
+
+def test_prune_keeps_the_newest_successful_and_a_few_failed_builds(
+    publishing: ModuleType, tmp_path: Path
+) -> None:
+    layout = publishing.Layout(tmp_path / "lead_scoring.duckdb")
+    good = [f"2026010{day}T000000.000Z-0000" for day in range(1, 8)]
+    bad = [f"2026020{day}T000000.000Z-0000" for day in range(1, 6)]
+    for run_id in good + bad:
+        layout.build_dir(run_id).mkdir(parents=True)
+    deleted = publishing.prune_builds(layout, set(good), keep=3, protected={good[0]})
+    remaining = publishing.build_run_ids(layout)
+    assert remaining == [good[0], *good[-3:], *bad[-publishing.KEEP_FAILED_BUILDS :]]
+    assert sorted(deleted) == sorted(set(good[1:-3]) | set(bad[: -publishing.KEEP_FAILED_BUILDS]))
+
+
+def test_rollback_choice(run: ModuleType) -> None:
+    kept = ["a1", "b2", "c3"]
+    assert run.choose_rollback(kept, "c3", None) == ("b2", "")
+    assert run.choose_rollback(kept, "b2", None) == ("a1", "")
+    assert run.choose_rollback(kept, None, None) == ("c3", "")
+    assert run.choose_rollback(kept, "c3", "a1") == ("a1", "")
+    chosen, why = run.choose_rollback(kept, "a1", None)
+    assert chosen is None and "no kept build is older" in why
+    chosen, why = run.choose_rollback(kept, "c3", "zz")
+    assert chosen is None and "not a kept build" in why
+
+
+def test_records_mark_dead_runs_interrupted_and_history_lists_them(
+    records: ModuleType, tmp_path: Path
+) -> None:
+    runs = tmp_path / "runs"
+    done = records.RunRecord.start(runs, "20260101T000000.000Z-aaaa", "build", as_of="2026-01-01")
+    done.update(model_counts={"success": 33}, test_counts={"pass": 10, "warn": 2})
+    done.update(dirty_rows={"dropped": 7}, new_mqls={"count": 4})
+    done.finish("published", 0)
+    dead = records.RunRecord.start(runs, "20260102T000000.000Z-bbbb", "build")
+    dead.data["pid"] = 2**22 + 12345  # no such process
+    dead.save()
+    assert [r["outcome"] for r in records.load_records(runs)] == ["published", "interrupted"]
+    assert records.mark_interrupted(runs, "20260103T000000.000Z-cccc") == [dead.data["run_id"]]
+    assert json.loads(dead.path.read_text())["outcome"] == "interrupted"
+    assert records.successful_builds(runs) == {done.data["run_id"]}
+    lines = records.history_lines(records.load_records(runs), 10, done.data["run_id"])
+    assert "interrupted" in lines[2] and lines[3].startswith("*")
+    assert "33/0/0" in lines[3] and "10/2/0" in lines[3] and lines[3].split()[-2:] == ["7", "4"]
+
+
+def test_run_ids_sort_by_time(run: ModuleType) -> None:
+    first = run.new_run_id()
+    time.sleep(0.002)
+    assert first < run.new_run_id()
+
+
+def test_target_adapter_type_reads_profiles(
+    run: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("LEAD_SCORING_TARGET", raising=False)
+    assert run.target_adapter_type(None) == "duckdb"
+    assert run.target_adapter_type("no_such_target") is None
+    monkeypatch.setenv("LEAD_SCORING_TARGET", "duckdb")
+    assert run.target_adapter_type(None) == "duckdb"
+
+
+def test_subcommands_parse(run: ModuleType) -> None:
+    assert run.parse_command_line([]).command == "build"
+    assert run.parse_command_line(["build", "--as-of", "2026-11-01"]).as_of == "2026-11-01 00:00:00"
+    assert run.parse_command_line(["rollback", "--to", "X"]).to == "X"
+    assert run.parse_command_line(["history", "-n", "3"]).n == 3
+    args = run.parse_command_line(["--hash-pii", "--max-dirty-row-share", "0.2"])
+    variables = json.loads(run.build_arguments(args)[run.build_arguments(args).index("--vars") + 1])
+    assert variables == {"hash_pii": True, "max_dirty_row_share": 0.2}
