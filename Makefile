@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint
+.PHONY: install install-engines run test lint
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,14 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Optional extras for the PostgreSQL and Spark targets (README "Running on PostgreSQL / Spark").
+ENGINES_STAMP := $(VENV)/.engines-installed
+$(ENGINES_STAMP): $(STAMP) requirements-postgres.txt requirements-spark.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -r requirements-postgres.txt -r requirements-spark.txt
+	touch $(ENGINES_STAMP)
+
+install-engines: $(ENGINES_STAMP)
 
 run: $(STAMP)
 	$(BIN)/python scripts/run.py $(ARGS)

@@ -51,3 +51,50 @@
 {% macro duckdb__type_double() -%}
     double
 {%- endmacro %}
+
+{#-
+    The `part_number`-th (1-based) item of `string_text` split on `delimiter_text`, where
+    `part_number` may be a column (dbt.split_part needs a literal number on some engines).
+-#}
+{% macro nth_split_part(string_text, delimiter_text, part_number) -%}
+    {{ return(adapter.dispatch('nth_split_part', 'lead_scoring')(string_text, delimiter_text, part_number)) }}
+{%- endmacro %}
+
+{% macro default__nth_split_part(string_text, delimiter_text, part_number) -%}
+    split_part({{ string_text }}, {{ delimiter_text }}, cast({{ part_number }} as {{ dbt.type_int() }}))
+{%- endmacro %}
+
+{% macro duckdb__nth_split_part(string_text, delimiter_text, part_number) -%}
+    {{ dbt.split_part(string_text, delimiter_text, part_number) }}
+{%- endmacro %}
+
+{#- Text values of a group joined by a delimiter in the order of `order_by_expr` (an aggregate). -#}
+{% macro ordered_listagg(measure, delimiter_text, order_by_expr) -%}
+    {{ return(adapter.dispatch('ordered_listagg', 'lead_scoring')(measure, delimiter_text, order_by_expr)) }}
+{%- endmacro %}
+
+{% macro default__ordered_listagg(measure, delimiter_text, order_by_expr) -%}
+    {{ dbt.listagg(measure, delimiter_text, 'order by ' ~ order_by_expr) }}
+{%- endmacro %}
+
+{#-
+    A contract or seed column type as the engine spells it. The yml files use DuckDB's names
+    (varchar, double, bigint, integer, boolean, timestamp, date); engines that spell one
+    differently translate it (macros/engines/).
+-#}
+{% macro engine_data_type(data_type) -%}
+    {{ return(adapter.dispatch('engine_data_type', 'lead_scoring')(data_type)) }}
+{%- endmacro %}
+
+{% macro default__engine_data_type(data_type) -%}
+    {{ return(data_type) }}
+{%- endmacro %}
+
+{#- A double rounded to `digits` decimals, halves away from zero (DuckDB's round). -#}
+{% macro round_half_away_from_zero(expr, digits) -%}
+    {{ return(adapter.dispatch('round_half_away_from_zero', 'lead_scoring')(expr, digits)) }}
+{%- endmacro %}
+
+{% macro default__round_half_away_from_zero(expr, digits) -%}
+    round({{ expr }}, {{ digits }})
+{%- endmacro %}

@@ -13,7 +13,8 @@
         0.5 ^ ((t - o) / h) = 2 ^ ((A - t) / h)  *  0.5 ^ ((A - o) / h),
     where the first factor is at most 2^512 and the second at most 1, so a running sum of the
     second factor over a lead's events, times the first, is the decayed sum with no overflow.
-    Events of earlier buckets are carried over with the factor 0.5 ^ (512 * buckets apart).
+    Events of earlier buckets are carried over with the factor
+    0.5 ^ (512 * buckets apart - half-lives from t to its bucket end), whose exponent is >= 0.
 -#}
 
 {#- Half-lives per decay bucket. -#}
@@ -53,14 +54,6 @@
     end
 {%- endmacro %}
 
-{#- An instant's growth factor: 2 ^ (half-lives to its bucket end), at most 2^512; 1 without decay. -#}
-{% macro decay_growth(timestamp_expr, half_life_days, bucket) -%}
-    case
-        when {{ half_life_days }} is null then 1.0
-        else power(2.0, {{ lead_scoring.half_lives_to_bucket_end(timestamp_expr, half_life_days, bucket) }})
-    end
-{%- endmacro %}
-
 {#- A rule's total contribution clipped to [-max_points, +max_points] when max_points is set. -#}
 {% macro clipped_points(raw_points, max_points) -%}
     case
@@ -76,9 +69,11 @@
 
 {#- Points as sales read them: one decimal at most, no trailing ".0" (27.5, 20). -#}
 {% macro format_points(points) -%}
+    {%- set one_decimal = lead_scoring.round_half_away_from_zero(points, 1) -%}
+    {%- set whole = lead_scoring.round_half_away_from_zero(points, 0) -%}
     case
-        when round({{ points }}, 1) = round({{ points }}, 0)
-            then cast(cast(round({{ points }}, 0) as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
-        else cast(round({{ points }}, 1) as {{ dbt.type_string() }})
+        when {{ one_decimal }} = {{ whole }}
+            then cast(cast({{ whole }} as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
+        else cast({{ one_decimal }} as {{ dbt.type_string() }})
     end
 {%- endmacro %}

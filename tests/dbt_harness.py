@@ -170,3 +170,53 @@ def read_table(database: Path, relation: str, order_by: str) -> list[dict[str, A
         cursor = connection.execute(f"select * from {relation} order by {order_by}")
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def run_dbt_on_target(
+    project_dir: Path,
+    args: Sequence[str],
+    target: str,
+    env: Mapping[str, str] | None = None,
+    variables: Mapping[str, Any] | None = None,
+    timeout: float | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run one dbt command on a project copy against a profiles.yml target (duckdb, postgres,
+    spark), with `env` added to the environment (connection settings, raw folder...).
+
+    Returns the finished process and never raises: a timeout gives return code -1 with the
+    output so far.
+    """
+    environment = {
+        **os.environ,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **dict(env or {}),
+        "LEAD_SCORING_TARGET": target,
+    }
+    command = [
+        DBT,
+        *args,
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir),
+        "--vars",
+        json.dumps(dict(variables or {})),
+    ]
+    try:
+        return subprocess.run(
+            command,
+            cwd=project_dir,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired as exc:
+
+        def text(output: str | bytes | None) -> str:
+            return output.decode(errors="replace") if isinstance(output, bytes) else output or ""
+
+        return subprocess.CompletedProcess(
+            command, -1, text(exc.stdout), text(exc.stderr) + f"\ntimed out after {timeout}s"
+        )

@@ -151,7 +151,8 @@ decayed as (
         scored_instants.last_event_at,
         case
             when scored_instants.half_life_days is null then scored_instants.bucket_weight
-            else power(2.0, scored_instants.half_lives_to_bucket_end) * scored_instants.bucket_weight
+            -- dividing by 0.5 ^ h (not multiplying by 2 ^ h) keeps an event at the instant exactly 1
+            else scored_instants.bucket_weight / power(0.5, scored_instants.half_lives_to_bucket_end)
         end
         + coalesce(carried.carried_points_per_event, 0.0) as decayed_event_count
     from scored_instants

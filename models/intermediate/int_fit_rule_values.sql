@@ -23,7 +23,7 @@ split as (
         counted.valid_from,
         item_numbers.generated_number as item_number,
         counted.item_count,
-        lower(trim({{ dbt.split_part('counted.value', "'|'", 'item_numbers.generated_number') }})) as item_text
+        lower(trim({{ nth_split_part('counted.value', "'|'", 'item_numbers.generated_number') }})) as item_text
     from counted
     inner join item_numbers
         on item_numbers.generated_number <= counted.item_count

@@ -79,7 +79,8 @@ unioned as (
 final as (
     select
         lead_id,
-        row_number() over (partition by lead_id order by step_number, step_part) as transition_number,
+        cast(row_number() over (partition by lead_id order by step_number, step_part) as {{ dbt.type_bigint() }})
+            as transition_number,
         stage,
         previous_stage,
         entry_trigger,

@@ -30,7 +30,7 @@ ranked_reasons as (
 top_reasons as (
     select
         lead_id,
-        {{ dbt.listagg('reason', "', '", 'order by reason_rank') }} as top_reasons
+        {{ ordered_listagg('reason', "', '", 'reason_rank') }} as top_reasons
     from ranked_reasons
     where reason_rank <= 3
     group by lead_id
@@ -71,7 +71,7 @@ final as (
         fit_grade,
         engagement_band,
         ---------- attributes
-        email,
+        email,  -- from dim_leads: already hashed there when var hash_pii is true
         lead_source,
         top_reasons,
         ---------- scores

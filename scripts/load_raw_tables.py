@@ -1,0 +1,390 @@
+"""Load the five raw tables of the spec (§2) from Parquet/CSV files into a server warehouse.
+
+On DuckDB the project reads the raw files directly. On PostgreSQL and Spark the raw inputs are
+tables in one schema (``LEAD_SCORING_RAW_SCHEMA``, default ``raw``); this script creates them,
+with the spec's column types, from the same files::
+
+    LEAD_SCORING_TARGET=postgres python scripts/load_raw_tables.py --raw-dir data/demo
+    python scripts/load_raw_tables.py --raw-dir /data/exports --target spark --schema raw
+
+Each table is read from ``<table>.parquet`` or, failing that, ``<table>.csv`` (header row) in
+the raw folder, and replaces the table of the same name. Values that do not convert to the
+column's type (e.g. an unparseable timestamp in a CSV file) are loaded as null and counted in a
+warning; staging then treats them like any other null.
+
+Connection settings come only from environment variables, the same ones ``profiles.yml``
+reads:
+
+- postgres: ``LEAD_SCORING_PG_HOST`` (127.0.0.1), ``LEAD_SCORING_PG_PORT`` (5432),
+  ``LEAD_SCORING_PG_USER`` (lead_scoring), ``LEAD_SCORING_PG_PASSWORD`` (none),
+  ``LEAD_SCORING_PG_DATABASE`` (lead_scoring), ``LEAD_SCORING_PG_SSLMODE`` (prefer). All
+  tables are replaced in one transaction, so readers see either the old or the new tables.
+- spark (local session): ``LEAD_SCORING_SPARK_DIR`` (/tmp/lead_scoring_spark: warehouse and
+  metastore), ``LEAD_SCORING_SPARK_MASTER`` (local[2]), ``LEAD_SCORING_SPARK_DRIVER_MEMORY``
+  (2g).
+
+Exit codes: 0 loaded, 2 a raw file or column is missing, or the warehouse is unreachable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+# The spec's §2 layout: table -> column -> kind.
+RAW_TABLES: dict[str, dict[str, str]] = {
+    "leads": {
+        "lead_id": "text",
+        "email": "text",
+        "created_at": "timestamp",
+        "job_title": "text",
+        "country": "text",
+        "lead_source": "text",
+        "account_id": "text",
+    },
+    "accounts": {
+        "account_id": "text",
+        "account_name": "text",
+        "domain": "text",
+        "industry": "text",
+        "employee_count": "integer",
+        "annual_revenue": "numeric",
+        "country": "text",
+    },
+    "events": {
+        "event_id": "text",
+        "lead_id": "text",
+        "event_type": "text",
+        "occurred_at": "timestamp",
+        "url": "text",
+        "campaign": "text",
+    },
+    "sales_dispositions": {
+        "disposition_id": "text",
+        "lead_id": "text",
+        "status": "text",
+        "reason": "text",
+        "decided_at": "timestamp",
+    },
+    "opportunities": {
+        "opportunity_id": "text",
+        "lead_id": "text",
+        "created_at": "timestamp",
+        "amount": "numeric",
+        "is_won": "boolean",
+        "closed_at": "timestamp",
+    },
+}
+
+# Column kind -> type name per engine. Numbers are 8-byte doubles, as everywhere in the project.
+TYPES: dict[str, dict[str, str]] = {
+    "duckdb": {
+        "text": "varchar",
+        "timestamp": "timestamp",
+        "integer": "integer",
+        "numeric": "double",
+        "boolean": "boolean",
+    },
+    "postgres": {
+        "text": "text",
+        "timestamp": "timestamp",
+        "integer": "integer",
+        "numeric": "double precision",
+        "boolean": "boolean",
+    },
+    "spark": {
+        "text": "string",
+        "timestamp": "timestamp",
+        "integer": "int",
+        "numeric": "double",
+        "boolean": "boolean",
+    },
+}
+TARGETS = ("postgres", "spark")
+SPARK_DIR_DEFAULT = "/tmp/lead_scoring_spark"
+
+
+class LoadError(Exception):
+    """A problem the user must fix (missing file or column, unreachable warehouse)."""
+
+
+def sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def raw_file_reader(raw_dir: Path, table: str) -> str:
+    """The DuckDB table function reading one raw table (Parquet first, then CSV)."""
+    parquet = raw_dir / f"{table}.parquet"
+    csv = raw_dir / f"{table}.csv"
+    if parquet.is_file():
+        return f"read_parquet({sql_string(parquet.as_posix())})"
+    if csv.is_file():
+        return f"read_csv({sql_string(csv.as_posix())}, header = true, all_varchar = true)"
+    raise LoadError(
+        f"Raw file missing: neither {parquet} nor {csv} exists. Point --raw-dir (or "
+        "LEAD_SCORING_RAW_DIR) at the folder holding the five raw tables (leads, accounts, "
+        "events, sales_dispositions, opportunities)."
+    )
+
+
+def file_columns(connection: duckdb.DuckDBPyConnection, reader: str) -> dict[str, str]:
+    """The columns of a raw file: lower-cased name -> name as written."""
+    described = connection.execute(f"describe select * from {reader}").fetchall()
+    return {row[0].lower(): row[0] for row in described}
+
+
+def typed_select(connection: duckdb.DuckDBPyConnection, raw_dir: Path, table: str) -> str:
+    """A DuckDB query returning the table's spec columns in the spec's types.
+
+    Raises LoadError naming the file and the missing columns.
+    """
+    reader = raw_file_reader(raw_dir, table)
+    found = file_columns(connection, reader)
+    columns = RAW_TABLES[table]
+    missing = [name for name in columns if name not in found]
+    if missing:
+        raise LoadError(
+            f"Raw table '{table}' ({reader}) lacks column(s): {', '.join(missing)}. It has: "
+            f"{', '.join(found)}. Rename or add the column(s) in the raw file; the expected "
+            "layout is in models/staging/_raw__sources.yml."
+        )
+    selected = ", ".join(
+        f'try_cast("{found[name]}" as {TYPES["duckdb"][kind]}) as {name}'
+        for name, kind in columns.items()
+    )
+    return f"select {selected} from {reader}"
+
+
+def count_unconverted(
+    connection: duckdb.DuckDBPyConnection, raw_dir: Path, table: str
+) -> dict[str, int]:
+    """Per column, how many non-null raw values do not convert to the column's type."""
+    reader = raw_file_reader(raw_dir, table)
+    found = file_columns(connection, reader)
+    checks = [
+        (
+            name,
+            f'count(*) filter (where "{found[name]}" is not null '
+            f'and try_cast("{found[name]}" as {TYPES["duckdb"][kind]}) is null)',
+        )
+        for name, kind in RAW_TABLES[table].items()
+        if kind != "text"
+    ]
+    if not checks:
+        return {}
+    counts = connection.execute(
+        f"select {', '.join(check for _, check in checks)} from {reader}"
+    ).fetchone()
+    assert counts is not None
+    return {name: count for (name, _), count in zip(checks, counts, strict=True) if count}
+
+
+def duckdb_connection() -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect()
+    # Timestamps with a time zone (if a Parquet file has them) become naive UTC.
+    connection.execute("set TimeZone = 'UTC'")
+    return connection
+
+
+def env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+# ---------------------------------------------------------------------------------------------
+# PostgreSQL
+# ---------------------------------------------------------------------------------------------
+
+
+def load_postgres(raw_dir: Path, schema: str, log: Callable[[str], None]) -> dict[str, int]:
+    try:
+        import psycopg2
+        from psycopg2 import sql
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise LoadError(
+            "psycopg2 is not installed: pip install -c constraints.txt -r requirements-postgres.txt"
+        ) from exc
+
+    settings = {
+        "host": env("LEAD_SCORING_PG_HOST", "127.0.0.1"),
+        "port": int(env("LEAD_SCORING_PG_PORT", "5432")),
+        "user": env("LEAD_SCORING_PG_USER", "lead_scoring"),
+        "dbname": env("LEAD_SCORING_PG_DATABASE", "lead_scoring"),
+        "sslmode": env("LEAD_SCORING_PG_SSLMODE", "prefer"),
+    }
+    password = os.environ.get("LEAD_SCORING_PG_PASSWORD")
+    if password:
+        settings["password"] = password
+    rows: dict[str, int] = {}
+    with duckdb_connection() as source, tempfile.TemporaryDirectory(prefix="load-raw-") as tmp:
+        queries = {table: typed_select(source, raw_dir, table) for table in RAW_TABLES}
+        try:
+            target = psycopg2.connect(**settings)
+        except psycopg2.OperationalError as exc:
+            where = f"{settings['user']}@{settings['host']}:{settings['port']}/{settings['dbname']}"
+            raise LoadError(f"Cannot connect to PostgreSQL {where}: {exc}".strip()) from exc
+        try:
+            with target, target.cursor() as cursor:
+                cursor.execute(
+                    sql.SQL("create schema if not exists {}").format(sql.Identifier(schema))
+                )
+                for table, query in queries.items():
+                    relation = sql.Identifier(schema, table)
+                    columns = sql.SQL(", ").join(
+                        sql.SQL("{} {}").format(
+                            sql.Identifier(name), sql.SQL(TYPES["postgres"][kind])
+                        )
+                        for name, kind in RAW_TABLES[table].items()
+                    )
+                    cursor.execute(sql.SQL("drop table if exists {}").format(relation))
+                    cursor.execute(sql.SQL("create table {} ({})").format(relation, columns))
+                    # DuckDB writes null as an empty field and '' as "", as COPY ... csv reads them.
+                    staged = Path(tmp) / f"{table}.csv"
+                    options = "format csv, header false"
+                    source.execute(f"copy ({query}) to {sql_string(staged.as_posix())} ({options})")
+                    with staged.open() as handle:
+                        cursor.copy_expert(
+                            sql.SQL("copy {} from stdin with (format csv)").format(relation),
+                            handle,
+                        )
+                    rows[table] = cursor.rowcount
+                    report_unconverted(source, raw_dir, table, log)
+        finally:
+            target.close()
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Spark (local session, the same settings as the `spark` output of profiles.yml)
+# ---------------------------------------------------------------------------------------------
+
+
+def spark_settings() -> dict[str, str]:
+    """The Spark session configuration of the `spark` target in profiles.yml."""
+    spark_dir = env("LEAD_SCORING_SPARK_DIR", SPARK_DIR_DEFAULT)
+    return {
+        "spark.master": env("LEAD_SCORING_SPARK_MASTER", "local[2]"),
+        "spark.driver.memory": env("LEAD_SCORING_SPARK_DRIVER_MEMORY", "2g"),
+        "spark.sql.warehouse.dir": f"{spark_dir}/warehouse",
+        "spark.hadoop.javax.jdo.option.ConnectionURL": (
+            f"jdbc:derby:;databaseName={spark_dir}/metastore_db;create=true"
+        ),
+        "spark.driver.extraJavaOptions": f"-Dderby.system.home={spark_dir} -Duser.timezone=UTC",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.shuffle.partitions": env("LEAD_SCORING_SPARK_SHUFFLE_PARTITIONS", "4"),
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.sql.ansi.enabled": "false",
+    }
+
+
+def spark_session():  # pyspark is an optional dependency: no annotation
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise LoadError(
+            "pyspark is not installed: pip install -c constraints.txt -r requirements-spark.txt"
+        ) from exc
+    builder = SparkSession.builder.appName("lead_scoring_load_raw_tables").enableHiveSupport()
+    for key, value in spark_settings().items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def load_spark(raw_dir: Path, schema: str, log: Callable[[str], None]) -> dict[str, int]:
+    rows: dict[str, int] = {}
+    with duckdb_connection() as source, tempfile.TemporaryDirectory(prefix="load-raw-") as tmp:
+        queries = {table: typed_select(source, raw_dir, table) for table in RAW_TABLES}
+        session = spark_session()
+        session.sql(f"create database if not exists `{schema}`")
+        for table, query in queries.items():
+            staged = Path(tmp) / f"{table}.parquet"
+            source.execute(f"copy ({query}) to {sql_string(staged.as_posix())} (format parquet)")
+            # DuckDB timestamps arrive as timestamp_ntz; the session time zone is UTC.
+            frame = session.read.parquet(staged.as_posix()).selectExpr(
+                *(
+                    f"cast(`{name}` as {TYPES['spark'][kind]}) as `{name}`"
+                    for name, kind in RAW_TABLES[table].items()
+                )
+            )
+            frame.write.mode("overwrite").format("parquet").saveAsTable(f"`{schema}`.`{table}`")
+            rows[table] = session.table(f"`{schema}`.`{table}`").count()
+            report_unconverted(source, raw_dir, table, log)
+    return rows
+
+
+def report_unconverted(
+    source: duckdb.DuckDBPyConnection, raw_dir: Path, table: str, log: Callable[[str], None]
+) -> None:
+    for column, count in count_unconverted(source, raw_dir, table).items():
+        kind = RAW_TABLES[table][column]
+        log(f"warning: {table}.{column}: {count} value(s) are not of type {kind}; loaded as null")
+
+
+LOADERS: dict[str, Callable[[Path, str, Callable[[str], None]], dict[str, int]]] = {
+    "postgres": load_postgres,
+    "spark": load_spark,
+}
+
+
+def load(
+    raw_dir: Path, target: str, schema: str, log: Callable[[str], None] = print
+) -> dict[str, int]:
+    """Replace the five raw tables in `schema` on `target`; returns the rows loaded per table."""
+    if target not in LOADERS:
+        raise LoadError(f"unknown target {target!r}: use one of {', '.join(TARGETS)}")
+    if not raw_dir.is_dir():
+        raise LoadError(f"Raw folder {raw_dir} does not exist.")
+    return LOADERS[target](raw_dir, schema, log)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Load the raw Parquet/CSV files into tables on the postgres or spark target."
+    )
+    parser.add_argument(
+        "--raw-dir",
+        type=Path,
+        default=Path(env("LEAD_SCORING_RAW_DIR", "data/demo")),
+        help="folder with <table>.parquet or .csv (default: $LEAD_SCORING_RAW_DIR or data/demo)",
+    )
+    default_target = env("LEAD_SCORING_TARGET", "")
+    parser.add_argument(
+        "--target",
+        choices=TARGETS,
+        default=default_target if default_target in TARGETS else None,
+        required=default_target not in TARGETS,
+        help="warehouse to load (default: $LEAD_SCORING_TARGET)",
+    )
+    parser.add_argument(
+        "--schema",
+        default=env("LEAD_SCORING_RAW_SCHEMA", "raw"),
+        help="schema of the raw tables (default: $LEAD_SCORING_RAW_SCHEMA or raw)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.monotonic()
+    try:
+        rows = load(args.raw_dir, args.target, args.schema)
+    except LoadError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for table, count in rows.items():
+        print(f"{table}: {count} rows -> {args.target} {args.schema}.{table}")
+    print(f"done in {time.monotonic() - started:.1f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
