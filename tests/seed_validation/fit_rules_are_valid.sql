@@ -26,14 +26,15 @@ operators as (
 ),
 
 item_counts as (
+    -- the '|'-separated items as int_fit_rule_values splits them for matching
     select
-        rules.rule_id,
-        rules.valid_from,
-        {{ dbt.length('rules.value') }} - {{ dbt.length(dbt.replace('rules.value', "'|'", "''")) }} + 1 as item_count,
-        {{ try_cast("trim(" ~ dbt.split_part('rules.value', "'|'", 1) ~ ")", type_double()) }} as lower_bound,
-        {{ try_cast("trim(" ~ dbt.split_part('rules.value', "'|'", 2) ~ ")", type_double()) }} as upper_bound
-    from rules
-    where rules.value is not null
+        rule_id,
+        valid_from,
+        max(item_count) as item_count,
+        max(case when item_number = 1 then item_number_value end) as lower_bound,
+        max(case when item_number = 2 then item_number_value end) as upper_bound
+    from {{ ref('int_fit_rule_values') }}
+    group by rule_id, valid_from
 ),
 
 checked as (
