@@ -354,6 +354,8 @@ BUILD_INFO_COLUMNS = {
     "dbt_version": "varchar",
     "selection": "varchar",
     "hash_pii": "boolean",
+    "project_fingerprint": "varchar",
+    "incremental_since": "timestamp",
 }
 
 

@@ -90,6 +90,13 @@ DEMO_EVENTS_PER_LEAD = 20.0
 DEMO_SEED = 42
 DEMO_DAYS = 540
 DEFAULT_KEEP = 5
+DEFAULT_LOOKBACK_DAYS = 3.0
+# What the warehouse's tables are computed from besides the raw data: a change to any of these
+# makes the next run a full build (an incremental run would keep rows computed the old way).
+FINGERPRINTED = ("models", "macros", "seeds", "dbt_project.yml")
+WATERMARK_SQL = (
+    "select max(scored_at) from intermediate.int_lead_evaluation_instants where is_event_instant"
+)
 DEFAULT_HISTORY = 20
 
 EXIT_SUCCESS = 0
@@ -162,6 +169,17 @@ def positive_int(text: str) -> int:
     return value
 
 
+def non_negative_float(text: str) -> float:
+    """An argparse type: a number >= 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0.0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days >= 0, e.g. 3")
+    return value
+
+
 def share(text: str) -> float:
     """An argparse type: a number between 0 and 1."""
     try:
@@ -211,6 +229,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--full-refresh", action="store_true", help="rebuild incremental models and seeds"
+    )
+    parser.add_argument(
+        "--lookback-days",
+        type=non_negative_float,
+        default=DEFAULT_LOOKBACK_DAYS,
+        metavar="D",
+        help="an incremental run recomputes everything from the published warehouse's latest "
+        "event minus D days, picking up events that arrived late "
+        f"(default {DEFAULT_LOOKBACK_DAYS:g})",
     )
     parser.add_argument(
         "--select",
@@ -421,6 +448,8 @@ def dbt_vars(args: argparse.Namespace) -> dict[str, Any]:
         variables["hash_pii"] = True
     if getattr(args, "max_dirty_row_share", None) is not None:
         variables["max_dirty_row_share"] = args.max_dirty_row_share
+    if getattr(args, "incremental_since", None):
+        variables["incremental_since"] = args.incremental_since
     return variables
 
 
@@ -997,6 +1026,84 @@ def pii_columns(run_result: Any) -> list[tuple[str, str]]:
     return found
 
 
+# ---------------------------------------------------------------------------------------------
+# Incremental runs
+# ---------------------------------------------------------------------------------------------
+
+
+def project_fingerprint(hash_pii: bool) -> str:
+    """A sha256 of everything besides the raw data that the tables are computed from."""
+    import hashlib
+
+    digest = hashlib.sha256(f"hash_pii={bool(hash_pii)}\n".encode())
+    for name in FINGERPRINTED:
+        root = PROJECT_DIR / name
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in files:
+            digest.update(str(path.relative_to(PROJECT_DIR)).encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@dataclass
+class IncrementalPlan:
+    """Whether this run continues the published warehouse, from which cutoff, and why (not)."""
+
+    since: str | None
+    reason: str
+
+    def line(self) -> str:
+        if self.since:
+            return f"  mode:       incremental, recomputing from {self.since} UTC ({self.reason})"
+        return f"  mode:       full build ({self.reason})"
+
+
+def watermark(database: Path) -> datetime | None:
+    """The latest event instant of a warehouse file; None when it has none or cannot say."""
+    import duckdb
+
+    try:
+        with duckdb.connect(str(database), read_only=True) as connection:
+            row = connection.execute(WATERMARK_SQL).fetchone()
+    except duckdb.Error:
+        return None
+    return row[0] if row and isinstance(row[0], datetime) else None
+
+
+def plan_incremental(
+    args: argparse.Namespace, published: Path, publishes: bool, fingerprint: str
+) -> IncrementalPlan:
+    """An incremental run when the published warehouse was built the same way, else a full one."""
+    from datetime import timedelta
+
+    if args.full_refresh:
+        return IncrementalPlan(None, "--full-refresh")
+    if args.select:
+        return IncrementalPlan(None, "a --select build")
+    if not publishes:
+        return IncrementalPlan(None, "a server target is always built whole")
+    info = publishing.read_build_info(published)
+    if info is None:
+        return IncrementalPlan(None, "no published warehouse to continue")
+    if info.get("project_fingerprint") != fingerprint:
+        return IncrementalPlan(
+            None, "rule tables, models or --hash-pii changed since the published build"
+        )
+    published_as_of = info.get("as_of")
+    if isinstance(published_as_of, datetime) and datetime.fromisoformat(args.as_of) < (
+        published_as_of
+    ):
+        return IncrementalPlan(None, f"as_of is earlier than the published {published_as_of}")
+    latest = watermark(published)
+    if latest is None:
+        return IncrementalPlan(None, "the published warehouse has no events")
+    since = latest - timedelta(days=args.lookback_days)
+    return IncrementalPlan(
+        since.isoformat(sep=" ", timespec="microseconds"),
+        f"latest published event {latest} minus {args.lookback_days:g} days of lookback",
+    )
+
+
 class BuildRun:
     """One build: freshness, dbt build into a fresh file, summary, publish, record."""
 
@@ -1068,6 +1175,10 @@ class BuildRun:
             args.as_of = run_time_as_of()
             args.as_of_is_run_time = True
         self.record.update(as_of=args.as_of, as_of_given=as_of_given)
+        self.fingerprint = project_fingerprint(args.hash_pii)
+        self.plan = plan_incremental(args, self.layout.published, self.publishes, self.fingerprint)
+        args.incremental_since = self.plan.since
+        self.record.update(incremental_since=self.plan.since, build_mode_reason=self.plan.reason)
         try:
             export_locations(self.locations)
             ensure_demo_data(self.locations, args.demo_leads)
@@ -1088,6 +1199,7 @@ class BuildRun:
         extra = [
             f"  run:        {self.run_id} (record {self.record.path})",
             f"  build:      {database}",
+            self.plan.line(),
         ]
         freshness = check_freshness(session, args, as_of_given, self.build_dir)
         self.record.update(freshness=freshness.as_record())
@@ -1140,6 +1252,12 @@ class BuildRun:
                 "A --select build starts from a copy of the published warehouse, so the models "
                 "it does not select keep their published tables."
             )
+        elif self.plan.since:
+            shutil.copyfile(self.layout.published, self.build_file)
+            print(
+                "An incremental run starts from a copy of the published warehouse and "
+                f"recomputes what is stamped from {self.plan.since} UTC on."
+            )
 
     def publish(self, run_result: Any) -> tuple[int, list[str], str | None]:
         """Stamp, check and publish the build; (exit code, lines to print, failure reason)."""
@@ -1158,6 +1276,8 @@ class BuildRun:
                     "dbt_version": dbt_version(),
                     "selection": " ".join(args.select) if args.select else None,
                     "hash_pii": bool(args.hash_pii),
+                    "project_fingerprint": self.fingerprint,
+                    "incremental_since": self.plan.since,
                 },
             )
             publishing.release_dbt_duckdb()

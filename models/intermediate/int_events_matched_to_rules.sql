@@ -1,12 +1,20 @@
 {#-
     One row per scored event and engagement-rule version it matches: event type equal and,
-    where the version has a url_pattern, the url LIKE it, both case-insensitive.
+    where the version has a url_pattern, the url LIKE it, both case-insensitive. Incremental: a
+    run re-matches the events it re-derived in int_events_validated.
 -#}
+-- depends_on: {{ ref('int_lead_fingerprints') }}
+{{ lead_scoring.incremental_window_config('occurred_at', 'events_rederived_this_run') }}
+
 with
 
 events as (
     select * from {{ ref('int_events_validated') }}
-    where dq_issue is null
+    where
+        dq_issue is null
+    {% if lead_scoring.is_incremental_window() %}
+        and ({{ lead_scoring.in_incremental_window('occurred_at') }} or loaded_by_run = '{{ invocation_id }}')
+    {% endif %}
 ),
 
 engagement_rules as (
@@ -27,7 +35,6 @@ matched as (
         engagement_rules.max_points,
         engagement_rules.half_life_days,
         engagement_rules.promotes_to,
-        engagement_rules.description,
         ---------- timestamps
         events.occurred_at,
         events.counted_at

@@ -1,8 +1,26 @@
-{#- Every staged event with its final data-quality verdict (dq_issue null: the event is scored). -#}
+{#-
+    Every staged event with its final data-quality verdict (dq_issue null: the event is scored).
+    Incremental (macros/incremental.sql): a run re-derives the events stamped from the cutoff on,
+    the events with no usable timestamp or key or no known lead yet, those of rescored leads, and
+    any raw event it has not seen; `loaded_by_run` says which run derived a row.
+-#}
+-- depends_on: {{ ref('int_lead_fingerprints') }}
+{{ lead_scoring.incremental_window_config('occurred_at', 'events_always_rederived') }}
+
 with
 
 events as (
-    select * from {{ ref('stg_raw__events') }}
+    select staged.* from {{ ref('stg_raw__events') }} as staged
+    {% if lead_scoring.is_incremental_window() %}
+    where
+        {{ lead_scoring.in_incremental_window('staged.occurred_at', 'staged.lead_id') }}
+        or staged.occurred_at is null
+        or staged.event_id is null
+        or not exists (
+            select 1 from {{ this }} as existing
+            where existing.event_id = staged.event_id
+        )
+    {% endif %}
 ),
 
 leads as (
@@ -46,7 +64,9 @@ validated as (
         case
             when events.occurred_at < leads.created_at then leads.created_at
             else events.occurred_at
-        end as counted_at
+        end as counted_at,
+        ---------- lineage
+        '{{ invocation_id }}' as loaded_by_run
     from events
     left join leads
         on events.lead_id = leads.lead_id

@@ -48,24 +48,38 @@ candidates as (
         on lead_attributes.attribute = fit_rules.attribute
 ),
 
+list_candidates as (
+    select * from candidates
+    where operator in ('in', 'not_in')
+),
+
+-- two equality joins (text, number) rather than one join on an OR, which no engine can hash
 list_hits as (
-    select distinct
-        candidates.lead_id,
-        candidates.rule_id,
-        candidates.valid_from
-    from candidates
+    select
+        list_candidates.lead_id,
+        list_candidates.rule_id,
+        list_candidates.valid_from
+    from list_candidates
     inner join fit_rule_values
         on
-            candidates.rule_id = fit_rule_values.rule_id
-            and candidates.valid_from = fit_rule_values.valid_from
-            and (
-                (candidates.attribute_kind = 'text' and candidates.text_value = fit_rule_values.item_text)
-                or (
-                    candidates.attribute_kind = 'number'
-                    and candidates.numeric_value = fit_rule_values.item_number_value
-                )
-            )
-    where candidates.operator in ('in', 'not_in')
+            list_candidates.rule_id = fit_rule_values.rule_id
+            and list_candidates.valid_from = fit_rule_values.valid_from
+            and list_candidates.text_value = fit_rule_values.item_text
+    where list_candidates.attribute_kind = 'text'
+
+    union
+
+    select
+        list_candidates.lead_id,
+        list_candidates.rule_id,
+        list_candidates.valid_from
+    from list_candidates
+    inner join fit_rule_values
+        on
+            list_candidates.rule_id = fit_rule_values.rule_id
+            and list_candidates.valid_from = fit_rule_values.valid_from
+            and list_candidates.numeric_value = fit_rule_values.item_number_value
+    where list_candidates.attribute_kind = 'number'
 ),
 
 evaluated as (

@@ -1,7 +1,11 @@
 {#-
     One row per lead and evaluation instant (docs/semantics.md §3): created_at, each event time
     after it, each rule or threshold valid_from after it, and as_of; none after as_of.
+    Incremental: a run recomputes the instants from the cutoff on, and all of a rescored lead's.
 -#}
+-- depends_on: {{ ref('int_lead_fingerprints') }}
+{{ lead_scoring.incremental_window_config('scored_at') }}
+
 with
 
 leads as (
@@ -10,7 +14,11 @@ leads as (
 
 events as (
     select * from {{ ref('int_events_validated') }}
-    where dq_issue is null
+    where
+        dq_issue is null
+    {% if lead_scoring.is_incremental_window() %}
+        and {{ lead_scoring.in_incremental_window('occurred_at') }}
+    {% endif %}
 ),
 
 rule_changes as (
@@ -66,6 +74,9 @@ final as (
     where
         candidate_instants.scored_at >= leads.created_at
         and candidate_instants.scored_at <= {{ as_of() }}
+    {% if lead_scoring.is_incremental_window() %}
+        and {{ lead_scoring.in_incremental_window('candidate_instants.scored_at', 'candidate_instants.lead_id') }}
+    {% endif %}
     group by candidate_instants.lead_id, candidate_instants.scored_at
 )
 

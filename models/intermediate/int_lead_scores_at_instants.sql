@@ -1,12 +1,27 @@
-{#- Fit, engagement and total score, grade, band and MQL criteria of each lead at each instant. -#}
+{#-
+    Fit, engagement and total score, grade, band and MQL criteria of each lead at each instant.
+    Fit changes only where a fit version starts or ends, so it is summed once per lead and fit
+    period and looked up by the instant's period. Incremental: a run recomputes the instants from
+    the cutoff on, and all of a rescored lead's.
+-#}
+-- depends_on: {{ ref('int_lead_fingerprints') }}
+{{ lead_scoring.incremental_window_config('scored_at') }}
+{%- set windowed = lead_scoring.is_incremental_window() %}
+
 with
 
 instants as (
     select * from {{ ref('int_lead_evaluation_instants') }}
+    {% if windowed %}
+    where {{ lead_scoring.in_incremental_window('scored_at') }}
+    {% endif %}
 ),
 
 engagement_contributions as (
     select * from {{ ref('int_engagement_contributions_at_instants') }}
+    {% if windowed %}
+    where {{ lead_scoring.in_incremental_window('scored_at') }}
+    {% endif %}
 ),
 
 fit_matches as (
@@ -29,23 +44,58 @@ engagement as (
     select
         lead_id,
         scored_at,
-        {{ ordered_sum('points', 'rule_id, rule_valid_from') }} as engagement_score
+        {{ exact_sum('points') }} as engagement_score
     from engagement_contributions
     group by lead_id, scored_at
 ),
 
-fit as (
+fit_boundaries as (
+    select valid_from_at as boundary_at from fit_matches
+    union
+    select valid_to_at as boundary_at from fit_matches
+    where valid_to_at is not null
+),
+
+fit_periods as (
+    select
+        boundary_at as valid_from_at,
+        lead(boundary_at) over (order by boundary_at) as valid_to_at
+    from fit_boundaries
+),
+
+fit_by_period as (
+    select
+        fit_matches.lead_id,
+        fit_periods.valid_from_at as period_start_at,
+        {{ exact_sum('fit_matches.points') }} as fit_score,
+        max(case when fit_matches.is_disqualifying then 1 else 0 end) = 1 as is_disqualified
+    from fit_matches
+    inner join fit_periods
+        on {{ is_in_force('fit_matches', 'fit_periods.valid_from_at') }}
+    group by fit_matches.lead_id, fit_periods.valid_from_at
+),
+
+instant_periods as (
     select
         instants.lead_id,
         instants.scored_at,
-        {{ ordered_sum('fit_matches.points', 'fit_matches.rule_id, fit_matches.valid_from') }} as fit_score,
-        max(case when fit_matches.is_disqualifying then 1 else 0 end) = 1 as is_disqualified
+        fit_periods.valid_from_at as period_start_at
     from instants
-    inner join fit_matches
+    inner join fit_periods
+        on {{ is_in_force('fit_periods', 'instants.scored_at') }}
+),
+
+fit as (
+    select
+        instant_periods.lead_id,
+        instant_periods.scored_at,
+        fit_by_period.fit_score,
+        fit_by_period.is_disqualified
+    from instant_periods
+    inner join fit_by_period
         on
-            instants.lead_id = fit_matches.lead_id
-            and {{ is_in_force('fit_matches', 'instants.scored_at') }}
-    group by instants.lead_id, instants.scored_at
+            instant_periods.lead_id = fit_by_period.lead_id
+            and instant_periods.period_start_at = fit_by_period.period_start_at
 ),
 
 scores as (

@@ -9,24 +9,32 @@ engagement_contributions as (
     where scored_at = {{ as_of() }}
 ),
 
+engagement_rules as (
+    select * from {{ ref('stg_seeds__engagement_rules') }}
+),
+
 fit_matches as (
     select * from {{ ref('int_fit_rules_matched_to_leads') }}
 ),
 
 engagement as (
     select
-        lead_id,
+        engagement_contributions.lead_id,
         'engagement' as rule_type,
-        rule_id,
-        description as rule_description,
-        points,
-        rule_points,
-        matched_event_count,
+        engagement_contributions.rule_id,
+        engagement_rules.description as rule_description,
+        engagement_contributions.points,
+        engagement_contributions.rule_points,
+        engagement_contributions.matched_event_count,
         false as is_disqualifying,
-        rule_valid_from,
-        last_event_at
+        engagement_contributions.rule_valid_from,
+        engagement_contributions.last_event_at
     from engagement_contributions
-    where rule_points <> 0
+    inner join engagement_rules
+        on
+            engagement_contributions.rule_id = engagement_rules.rule_id
+            and engagement_contributions.rule_valid_from = engagement_rules.valid_from
+    where engagement_contributions.rule_points <> 0
 ),
 
 fit as (

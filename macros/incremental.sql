@@ -1,0 +1,91 @@
+{#-
+    Incremental runs of the event-derived models (docs/operations.md "Incremental runs").
+
+    scripts/run.py passes the var `incremental_since` (a UTC timestamp: the latest event instant
+    of the published warehouse minus `incremental_lookback_days`) when it continues the
+    published warehouse. An incremental model then deletes its rows stamped at or after that
+    cutoff, and every row of the leads int_lead_fingerprints marks `is_rescored` (new, changed or
+    deleted leads), and inserts them again from the current inputs; older rows are kept. Without
+    the var (a plain `dbt build`, or --full-refresh) every model is computed whole.
+-#}
+
+{#- The var incremental_since as 'YYYY-MM-DD HH:MM:SS.ffffff', or none when not given. -#}
+{% macro incremental_since_text() -%}
+    {%- set raw = var('incremental_since', none) -%}
+    {%- if raw is none or (raw | string | trim) == '' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set text = raw | string | trim | replace('T', ' ') | replace('Z', '') -%}
+    {%- set match = modules.re.match('^(\\d{4}-\\d{2}-\\d{2})(?: (\\d{2}):(\\d{2})(?::(\\d{2})(\\.\\d{1,6})?)?)?$', text) -%}
+    {%- if match is none -%}
+        {{ exceptions.raise_compiler_error("var incremental_since='" ~ raw ~ "' is not a UTC timestamp: pass YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS' (scripts/run.py sets it; leave it out for a full build)") }}
+    {%- endif -%}
+    {%- set fraction = (match.group(5) or '.0')[1:] -%}
+    {{ return(match.group(1) ~ ' ' ~ (match.group(2) or '00') ~ ':' ~ (match.group(3) or '00') ~ ':' ~ (match.group(4) or '00') ~ '.' ~ (fraction ~ '000000')[:6]) }}
+{%- endmacro %}
+
+{#- True when this model continues its existing table from the cutoff on (else it is computed whole). -#}
+{% macro is_incremental_window() -%}
+    {{ return(is_incremental() and lead_scoring.incremental_since_text() is not none) }}
+{%- endmacro %}
+
+{#- The cutoff as a SQL timestamp. -#}
+{% macro incremental_cutoff() -%}
+    cast('{{ lead_scoring.incremental_since_text() }}' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{#- The leads whose rows are all recomputed in an incremental run (new, changed or deleted). -#}
+{% macro rescored_leads() -%}
+    select lead_id from {{ ref('int_lead_fingerprints') }} where is_rescored
+{%- endmacro %}
+
+{#- Rows an incremental run recomputes: stamped at or after the cutoff, or of a rescored lead. -#}
+{% macro in_incremental_window(time_column, lead_column='lead_id') -%}
+    ({{ time_column }} >= {{ lead_scoring.incremental_cutoff() }} or {{ lead_column }} in ({{ lead_scoring.rescored_leads() }}))
+{%- endmacro %}
+
+{#-
+    The config of an incremental model (strategy append): computed whole (dropped and created)
+    unless run.py passed a cutoff; in an incremental run, a pre-hook first deletes the rows the
+    model is about to insert again: those in_incremental_window, and those the macro named
+    `extra_macro` (no arguments, rendered when the hook runs) selects.
+-#}
+{% macro incremental_window_config(time_column, extra_macro=none) -%}
+    {%- set whole = lead_scoring.incremental_since_text() is none or flags.FULL_REFRESH -%}
+    {%- set hooks = [] -%}
+    {%- if not whole -%}
+        {%- do hooks.append(
+            "{% if is_incremental() %}delete from {{ this }} where "
+            ~ "{{ lead_scoring.in_incremental_window('" ~ time_column ~ "') }}"
+            ~ (" or {{ lead_scoring." ~ extra_macro ~ "() }}" if extra_macro else "")
+            ~ "{% endif %}"
+        ) -%}
+    {%- endif -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        full_refresh=whole,
+        pre_hook=hooks,
+    ) }}
+{%- endmacro %}
+
+{#- int_events_validated re-derives, every incremental run, the rows with no usable key or time, or no lead yet. -#}
+{% macro events_always_rederived() -%}
+    (occurred_at is null or event_id is null or lead_created_at is null)
+{%- endmacro %}
+
+{#- The events int_events_validated re-derived in this run. -#}
+{% macro events_rederived_this_run() -%}
+    event_id in (select event_id from {{ ref('int_events_validated') }} where loaded_by_run = '{{ invocation_id }}')
+{%- endmacro %}
+
+{#- The columns as one text, for a fingerprint hash: a null and each separator stay distinguishable. -#}
+{% macro fingerprint_text(columns) -%}
+    {%- set parts = [] -%}
+    {%- for column in columns -%}
+        {%- if not loop.first %}{% do parts.append("'|'") %}{% endif -%}
+        {%- do parts.append("coalesce('=' || cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '~')") -%}
+    {%- endfor -%}
+    {{ dbt.concat(parts) }}
+{%- endmacro %}
