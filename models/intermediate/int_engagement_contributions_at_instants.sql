@@ -3,16 +3,18 @@
     points and at least one matched event by then: the version scores the lead's whole history
     (spec §4). A switched-off version (points 0) contributes nothing and has no rows.
 
-    Linear in the number of events and instants: the decayed sum is a running sum of bucketed
-    decay weights (macros/scoring.sql explains the identity), not a pairing of each instant with
-    every earlier event. The running sum runs over one window per lead, version and decay bucket;
-    a rare instant in a later bucket than the version's first event adds the earlier buckets'
-    totals.
+    Linear in the number of events and instants, never pairing an instant with every earlier
+    event:
+    1. event_states: the decayed count of each lead and version at each of its event times, a
+       running sum of bucketed decay weights (macros/scoring.sql explains the identity; an event
+       in a later bucket than the version's first adds the earlier buckets' totals);
+    2. states_at_instants: each state paired with the lead's instants from its event time until
+       the version's next event (macros/scoring.sql, a list filter on DuckDB);
+    3. the state decayed to the instant, 0.5 ^ (age / half-life) with an exponent >= 0.
 
     Incremental (macros/incremental.sql): a run recomputes the instants from the cutoff on (all
     of a rescored lead's). The events before the cutoff enter as one row per lead and version,
-    their decayed count at the cutoff (sum of 0.5 ^ (age / half-life), exponents >= 0), which
-    continues exactly like the events themselves.
+    their decayed count at the cutoff, which continues exactly like the events themselves.
 -#}
 -- depends_on: {{ ref('int_lead_fingerprints') }}
 {{ lead_scoring.incremental_window_config('scored_at') }}
@@ -101,178 +103,159 @@ event_rows as (
         on
             event_groups.rule_id = versions.rule_id
             and event_groups.valid_from = versions.valid_from
+    where versions.points <> 0
 ),
 
-lead_versions as (
-    select
-        event_rows.lead_id,
-        event_rows.rule_id,
-        event_rows.valid_from,
-        min(event_rows.at_time) as first_event_at,
-        min(event_rows.bucket) as first_bucket
-    from event_rows
-    group by event_rows.lead_id, event_rows.rule_id, event_rows.valid_from
-),
-
-instants_in_force as (
-    select
-        instants.lead_id,
-        lead_versions.rule_id,
-        lead_versions.valid_from,
-        instants.scored_at as at_time,
-        versions.half_life_days,
-        lead_versions.first_bucket
-    from instants
-    inner join lead_versions
-        on
-            instants.lead_id = lead_versions.lead_id
-            and lead_versions.first_event_at <= instants.scored_at
-    inner join versions
-        on
-            lead_versions.rule_id = versions.rule_id
-            and lead_versions.valid_from = versions.valid_from
-    where
-        versions.points <> 0
-        and {{ is_in_force('versions', 'instants.scored_at') }}
-),
-
-timeline as (
-    select
-        lead_id,
-        rule_id,
-        valid_from,
-        at_time,
-        0 as row_kind,
-        bucket,
-        event_count,
-        last_event_at,
-        decayed_event_count * {{ decay_weight('at_time', 'half_life_days', 'bucket') }} as weight,
-        cast(null as {{ dbt.type_bigint() }}) as first_bucket,
-        half_life_days
-    from event_rows
-
-    union all
-
-    select
-        lead_id,
-        rule_id,
-        valid_from,
-        at_time,
-        1 as row_kind,
-        {{ decay_bucket('at_time', 'half_life_days') }} as bucket,
-        0 as event_count,
-        cast(null as {{ dbt.type_timestamp() }}) as last_event_at,
-        0.0 as weight,
-        first_bucket,
-        half_life_days
-    from instants_in_force
-),
-
-running as (
-    -- events sort before an instant at the same time: an event at t counts at t
+-- the decayed count of each lead and version at each of its event times: one running sum of
+-- bucketed decay weights per decay bucket, plus (rarely) the totals of earlier buckets
+event_states as (
     select
         *,
         sum(weight) over bucket_so_far as bucket_weight,
-        sum(event_count) over bucket_so_far as bucket_event_count,
-        max(last_event_at) over bucket_so_far as bucket_last_event_at
-    from timeline
-    window bucket_so_far as (
-        partition by lead_id, rule_id, valid_from, bucket
-        order by at_time, row_kind
-        rows between unbounded preceding and current row
-    )
+        sum(event_count) over version_so_far as matched_event_count,
+        lead(at_time) over version_so_far as next_event_at,
+        min(bucket) over version_so_far as first_bucket
+    from (
+        select
+            *,
+            decayed_event_count * {{ decay_weight('at_time', 'half_life_days', 'bucket') }} as weight
+        from event_rows
+    ) as weighted
+    window
+        bucket_so_far as (
+            partition by lead_id, rule_id, valid_from, bucket
+            order by at_time
+            rows between unbounded preceding and current row
+        ),
+        version_so_far as (
+            partition by lead_id, rule_id, valid_from
+            order by at_time
+            rows between unbounded preceding and current row
+        )
 ),
 
-scored_instants as (
-    select
-        *,
-        {{ half_lives_to_bucket_end('at_time', 'half_life_days', 'bucket') }} as half_lives_to_bucket_end
-    from running
-    where row_kind = 1
-),
-
-later_bucket_instants as (
-    select * from scored_instants
+later_bucket_states as (
+    select * from event_states
     where bucket > first_bucket
 ),
 
 bucket_totals as (
     select
-        event_rows.lead_id,
-        event_rows.rule_id,
-        event_rows.valid_from,
-        event_rows.bucket,
-        {{ ordered_sum(
-            'event_rows.decayed_event_count * '
-            ~ decay_weight('event_rows.at_time', 'event_rows.half_life_days', 'event_rows.bucket'),
-            'event_rows.at_time'
-        ) }} as bucket_weight,
-        sum(event_rows.event_count) as bucket_event_count,
-        max(event_rows.last_event_at) as bucket_last_event_at
-    from event_rows
+        event_states.lead_id,
+        event_states.rule_id,
+        event_states.valid_from,
+        event_states.bucket,
+        {{ ordered_sum('event_states.weight', 'event_states.at_time') }} as bucket_weight
+    from event_states
     where
         exists (
-            select 1 from later_bucket_instants
+            select 1 from later_bucket_states
             where
-                later_bucket_instants.lead_id = event_rows.lead_id
-                and later_bucket_instants.rule_id = event_rows.rule_id
-                and later_bucket_instants.valid_from = event_rows.valid_from
+                later_bucket_states.lead_id = event_states.lead_id
+                and later_bucket_states.rule_id = event_states.rule_id
+                and later_bucket_states.valid_from = event_states.valid_from
         )
-    group by event_rows.lead_id, event_rows.rule_id, event_rows.valid_from, event_rows.bucket
+    group by event_states.lead_id, event_states.rule_id, event_states.valid_from, event_states.bucket
 ),
 
 carried as (
     select
-        later_bucket_instants.lead_id,
-        later_bucket_instants.rule_id,
-        later_bucket_instants.valid_from,
-        later_bucket_instants.at_time,
-        -- an earlier bucket's weights decayed to the instant itself: the exponent is >= 0, so
+        later_bucket_states.lead_id,
+        later_bucket_states.rule_id,
+        later_bucket_states.valid_from,
+        later_bucket_states.at_time,
+        -- an earlier bucket's weights decayed to the event time itself: the exponent is >= 0, so
         -- nothing underflows before it must
         {{ ordered_sum(
             'bucket_totals.bucket_weight * (' ~ power_of_half(
-                decay_bucket_half_lives() ~ ' * (later_bucket_instants.bucket - bucket_totals.bucket)'
-                ~ ' - later_bucket_instants.half_lives_to_bucket_end'
+                decay_bucket_half_lives() ~ ' * (later_bucket_states.bucket - bucket_totals.bucket)'
+                ~ ' - ' ~ half_lives_to_bucket_end(
+                    'later_bucket_states.at_time', 'later_bucket_states.half_life_days', 'later_bucket_states.bucket'
+                )
             ) ~ ')',
             'bucket_totals.bucket'
-        ) }} as carried_decayed_event_count,
-        sum(bucket_totals.bucket_event_count) as carried_event_count,
-        max(bucket_totals.bucket_last_event_at) as carried_last_event_at
-    from later_bucket_instants
+        ) }} as carried_decayed_event_count
+    from later_bucket_states
     inner join bucket_totals
         on
-            later_bucket_instants.lead_id = bucket_totals.lead_id
-            and later_bucket_instants.rule_id = bucket_totals.rule_id
-            and later_bucket_instants.valid_from = bucket_totals.valid_from
-            and bucket_totals.bucket < later_bucket_instants.bucket
+            later_bucket_states.lead_id = bucket_totals.lead_id
+            and later_bucket_states.rule_id = bucket_totals.rule_id
+            and later_bucket_states.valid_from = bucket_totals.valid_from
+            and bucket_totals.bucket < later_bucket_states.bucket
     group by
-        later_bucket_instants.lead_id,
-        later_bucket_instants.rule_id,
-        later_bucket_instants.valid_from,
-        later_bucket_instants.at_time
+        later_bucket_states.lead_id,
+        later_bucket_states.rule_id,
+        later_bucket_states.valid_from,
+        later_bucket_states.at_time
+),
+
+-- each state holds from its event time until the version's next event, within the version's
+-- validity
+states as (
+    select
+        event_states.lead_id,
+        event_states.rule_id,
+        event_states.valid_from,
+        event_states.half_life_days,
+        event_states.at_time,
+        event_states.matched_event_count,
+        event_states.last_event_at,
+        case
+            when event_states.half_life_days is null then event_states.bucket_weight
+            -- dividing by 0.5 ^ h (not multiplying by 2 ^ h) keeps an event at its time exactly 1
+            else event_states.bucket_weight / power(
+                0.5,
+                {{ half_lives_to_bucket_end(
+                    'event_states.at_time', 'event_states.half_life_days', 'event_states.bucket'
+                ) }}
+            )
+        end
+        + coalesce(carried.carried_decayed_event_count, 0.0) as decayed_event_count,
+        case
+            when versions.valid_from_at > event_states.at_time then versions.valid_from_at
+            else event_states.at_time
+        end as holds_from,
+        case
+            when event_states.next_event_at is null then versions.valid_to_at
+            when versions.valid_to_at is null then event_states.next_event_at
+            when versions.valid_to_at < event_states.next_event_at then versions.valid_to_at
+            else event_states.next_event_at
+        end as holds_until
+    from event_states
+    inner join versions
+        on
+            event_states.rule_id = versions.rule_id
+            and event_states.valid_from = versions.valid_from
+    left join carried
+        on
+            event_states.lead_id = carried.lead_id
+            and event_states.rule_id = carried.rule_id
+            and event_states.valid_from = carried.valid_from
+            and event_states.at_time = carried.at_time
+),
+
+-- each state at every evaluation instant it holds for
+states_at_instants as (
+    {{ lead_scoring.states_at_instants('states', 'instants') }}
 ),
 
 decayed as (
     select
-        scored_instants.lead_id,
-        scored_instants.at_time as scored_at,
-        scored_instants.rule_id,
-        scored_instants.valid_from as rule_valid_from,
-        scored_instants.bucket_event_count + coalesce(carried.carried_event_count, 0) as matched_event_count,
-        coalesce(scored_instants.bucket_last_event_at, carried.carried_last_event_at) as last_event_at,
-        case
-            when scored_instants.half_life_days is null then scored_instants.bucket_weight
-            -- dividing by 0.5 ^ h (not multiplying by 2 ^ h) keeps an event at the instant exactly 1
-            else scored_instants.bucket_weight / power(0.5, scored_instants.half_lives_to_bucket_end)
-        end
-        + coalesce(carried.carried_decayed_event_count, 0.0) as decayed_event_count
-    from scored_instants
-    left join carried
-        on
-            scored_instants.lead_id = carried.lead_id
-            and scored_instants.rule_id = carried.rule_id
-            and scored_instants.valid_from = carried.valid_from
-            and scored_instants.at_time = carried.at_time
+        lead_id,
+        scored_at,
+        rule_id,
+        valid_from as rule_valid_from,
+        matched_event_count,
+        last_event_at,
+        decayed_event_count * (
+            case
+                when half_life_days is null then 1.0
+                else {{ lead_scoring.power_of_half(
+                    lead_scoring.seconds_between('at_time', 'scored_at') ~ ' / (86400.0 * half_life_days)'
+                ) }}
+            end
+        ) as decayed_event_count
+    from states_at_instants
 ),
 
 final as (

@@ -14,9 +14,9 @@ renamed as (
         {{ clean_text('url') }} as url,
         {{ clean_text('campaign') }} as campaign,
         ---------- timestamps
-        {{ clean_timestamp('occurred_at') }} as occurred_at,
+        {{ clean_timestamp('occurred_at', source('raw', 'events')) }} as occurred_at,
         ---------- data quality
-        {{ raw_timestamp_issue('occurred_at') }} as timestamp_issue
+        {{ raw_timestamp_issue('occurred_at', source('raw', 'events')) }} as timestamp_issue
     from source
 ),
 

@@ -15,9 +15,9 @@ renamed as (
         {{ clean_text('country', 'upper') }} as country,
         {{ clean_text('lead_source', 'lower') }} as lead_source,
         ---------- timestamps
-        {{ clean_timestamp('created_at') }} as created_at,
+        {{ clean_timestamp('created_at', source('raw', 'leads')) }} as created_at,
         ---------- data quality
-        {{ raw_timestamp_issue('created_at') }} as timestamp_issue
+        {{ raw_timestamp_issue('created_at', source('raw', 'leads')) }} as timestamp_issue
     from source
 ),
 

@@ -14,10 +14,10 @@ renamed as (
         ---------- booleans
         {{ try_cast(clean_text('is_won', 'lower'), dbt.type_boolean()) }} as is_won,
         ---------- timestamps
-        {{ clean_timestamp('created_at') }} as created_at,
-        {{ clean_timestamp('closed_at') }} as closed_at,
+        {{ clean_timestamp('created_at', source('raw', 'opportunities')) }} as created_at,
+        {{ clean_timestamp('closed_at', source('raw', 'opportunities')) }} as closed_at,
         ---------- data quality
-        {{ raw_timestamp_issue('created_at') }} as timestamp_issue
+        {{ raw_timestamp_issue('created_at', source('raw', 'opportunities')) }} as timestamp_issue
     from source
 ),
 

@@ -13,9 +13,9 @@ renamed as (
         {{ clean_text('status', 'lower') }} as status,
         {{ clean_text('reason') }} as reason,
         ---------- timestamps
-        {{ clean_timestamp('decided_at') }} as decided_at,
+        {{ clean_timestamp('decided_at', source('raw', 'sales_dispositions')) }} as decided_at,
         ---------- data quality
-        {{ raw_timestamp_issue('decided_at') }} as timestamp_issue
+        {{ raw_timestamp_issue('decided_at', source('raw', 'sales_dispositions')) }} as timestamp_issue
     from source
 ),
 
