@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -220,3 +221,25 @@ def run_dbt_on_target(
         return subprocess.CompletedProcess(
             command, -1, text(exc.stdout), text(exc.stderr) + f"\ntimed out after {timeout}s"
         )
+
+
+def marts_rows(database: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every marts table's rows, ordered by all columns, read through a read-only connection."""
+    with duckdb.connect(str(database), read_only=True) as connection:
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
+            ).fetchall()
+        ]
+        return {
+            table: connection.execute(f"select * from marts.{table} order by all").fetchall()
+            for table in tables
+        }
+
+
+def same_within_spec(left: Any, right: Any) -> bool:
+    """Keys, stages and timestamps exactly; doubles within the spec's 1e-9 relative (§4)."""
+    if isinstance(left, float) and isinstance(right, float):
+        return math.isclose(left, right, rel_tol=1e-9, abs_tol=1e-9)
+    return bool(left == right)

@@ -3,31 +3,18 @@ each other on generated data, and with scores computed by hand on a tiny raw fol
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import date, datetime
 from pathlib import Path
-from types import ModuleType
 
 import duckdb
 import pandas as pd
 import pytest
+from conftest import load_script
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SEEDS_DIR = PROJECT_DIR / "seeds"
 TOLERANCE = 1e-9
 SCORES = ["fit_score", "engagement_score", "total_score"]
-
-
-def load_script(name: str) -> ModuleType:
-    """Import scripts/<name>.py by path (scripts/ is no package)."""
-    path = PROJECT_DIR / "scripts" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"benchmark_baselines_test_{name}", path)
-    assert spec is not None and spec.loader is not None, f"cannot load {path}"
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 baselines = load_script("benchmark_baselines")

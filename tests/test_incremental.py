@@ -10,16 +10,16 @@ next run a full build).
 from __future__ import annotations
 
 import csv
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
-from conftest import RawData, RunOrchestrator
+from conftest import RawData, RunOrchestrator, load_script
+from dbt_harness import marts_rows, same_within_spec
 
 RAW_TABLES = ("leads", "accounts", "events", "sales_dispositions", "opportunities")
 # (table, timestamp column that says when a row reaches the CRM export)
@@ -79,35 +79,13 @@ def export_day(raw: RawData, folder: Path, day: date, *, changed_title: str | No
             connection.execute(f"copy ({select}) to '{folder / f'{table}.parquet'}'")
 
 
-def marts(database: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every marts table's rows, ordered by all columns."""
-    with duckdb.connect(str(database), read_only=True) as connection:
-        tables = [
-            row[0]
-            for row in connection.execute(
-                "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
-            ).fetchall()
-        ]
-        return {
-            table: connection.execute(f"select * from marts.{table} order by all").fetchall()
-            for table in tables
-        }
-
-
-def same_value(left: Any, right: Any) -> bool:
-    """Keys, stages and timestamps exactly; scores within the spec's 1e-9 relative."""
-    if isinstance(left, float) and isinstance(right, float):
-        return math.isclose(left, right, rel_tol=1e-9, abs_tol=1e-9)
-    return bool(left == right)
-
-
 def differences(left: list[tuple[Any, ...]], right: list[tuple[Any, ...]]) -> list[str]:
     if len(left) != len(right):
         return [f"{len(left)} rows against {len(right)}"]
     return [
         f"{a} against {b}"
         for a, b in zip(left, right, strict=True)
-        if not all(same_value(x, y) for x, y in zip(a, b, strict=True))
+        if not all(same_within_spec(x, y) for x, y in zip(a, b, strict=True))
     ][:3]
 
 
@@ -177,8 +155,8 @@ def test_the_first_run_is_full_and_the_next_ones_incremental(daily: Daily) -> No
 
 
 def test_incremental_runs_give_the_marts_of_a_full_build(daily: Daily) -> None:
-    continued = marts(daily.incremental)
-    whole = marts(daily.full)
+    continued = marts_rows(daily.incremental)
+    whole = marts_rows(daily.full)
     assert sorted(continued) == sorted(whole)
     assert len(continued["fct_lead_score_history"]) > 1000
     for table, rows in whole.items():
@@ -224,3 +202,68 @@ def test_an_edited_rule_table_makes_the_next_run_full(
     )
     assert code == 0, output[-3000:]
     assert "mode:       full build (rule tables, models or --hash-pii changed" in output
+
+
+# ---------------------------------------------------------------------------------------------
+# When run.py continues the published warehouse (no dbt needed)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def published(tmp_path: Path) -> Path:
+    """A published warehouse file with a build stamp and events up to 2026-10-30 12:00."""
+    run = load_script("run")
+    database = tmp_path / "lead_scoring.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("create schema intermediate")
+        connection.execute(
+            "create table intermediate.int_lead_evaluation_instants as select * from (values "
+            "('L1', timestamp '2026-10-30 12:00:00', true), "
+            "('L1', timestamp '2026-10-31 23:59:59', false)) as t(lead_id, scored_at, "
+            "is_event_instant)"
+        )
+    load_script("publishing").write_build_info(
+        database,
+        {
+            "run_id": "r1",
+            "as_of": datetime(2026, 10, 31, 23, 59, 59),
+            "project_fingerprint": run.project_fingerprint(False),
+        },
+    )
+    return database
+
+
+@pytest.mark.parametrize(
+    ("flags", "since", "reason"),
+    [
+        ([], "2026-10-27 12:00:00.000000", "latest published event 2026-10-30 12:00:00"),
+        (["--lookback-days", "0.5"], "2026-10-30 00:00:00.000000", "minus 0.5 days"),
+        (["--full-refresh"], None, "--full-refresh"),
+        (["--select", "dim_leads"], None, "a --select build"),
+        (["--hash-pii"], None, "rule tables, models or --hash-pii changed"),
+        (["--as-of", "2026-10-01"], None, "as_of is earlier than the published"),
+    ],
+)
+def test_plan_continues_the_published_warehouse_only_when_it_is_safe(
+    published: Path, flags: list[str], since: str | None, reason: str
+) -> None:
+    run = load_script("run")
+    args = run.parse_args(flags)
+    args.as_of = args.as_of or "2026-11-01 00:00:00"
+    plan = run.plan_incremental(args, published, True, run.project_fingerprint(args.hash_pii))
+    assert plan.since == since
+    assert reason in plan.reason
+
+
+def test_plan_is_full_without_a_published_warehouse_or_on_a_server(
+    published: Path, tmp_path: Path
+) -> None:
+    run = load_script("run")
+    args = run.parse_args(["--as-of", "2026-11-01"])
+    fingerprint = run.project_fingerprint(False)
+    missing = run.plan_incremental(args, tmp_path / "none.duckdb", True, fingerprint)
+    assert missing.since is None and "no published warehouse" in missing.reason
+    server = run.plan_incremental(args, published, False, fingerprint)
+    assert server.since is None and "server target" in server.reason
+    changed = run.plan_incremental(args, published, True, "another project")
+    assert changed.since is None and "changed since the published build" in changed.reason

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import re
 import shutil
@@ -39,7 +38,7 @@ from conftest import (
     RunOrchestrator,
     load_script,
 )
-from dbt_harness import copy_project
+from dbt_harness import copy_project, marts_rows, same_within_spec
 
 pytestmark = pytest.mark.slow
 
@@ -73,28 +72,6 @@ def query(database: Path, sql: str) -> list[tuple[Any, ...]]:
 
 def published_run(database: Path) -> str:
     return str(query(database, "select run_id from ops.build_info")[0][0])
-
-
-def same_within_spec(left: Any, right: Any) -> bool:
-    """Equal keys and values; doubles within 1e-9 relative (spec §4)."""
-    if isinstance(left, float) and isinstance(right, float):
-        return math.isclose(left, right, rel_tol=1e-9, abs_tol=1e-9)
-    return bool(left == right)
-
-
-def marts_rows(database: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every marts table's rows, ordered by all columns."""
-    with duckdb.connect(str(database), read_only=True) as connection:
-        tables = [
-            row[0]
-            for row in connection.execute(
-                "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
-            ).fetchall()
-        ]
-        return {
-            table: connection.execute(f"select * from marts.{table} order by all").fetchall()
-            for table in tables
-        }
 
 
 def orchestrator_env(duckdb_path: Path, raw_dir: Path | None) -> dict[str, str]:

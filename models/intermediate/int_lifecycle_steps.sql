@@ -7,6 +7,10 @@
     before the first win ("resets") cut a lead's steps into segments, each starting from a base
     state (lead, recycled or disqualified). Within a segment the stage only moves up, so it is
     the running maximum of each step's target level: 1 mql, 2 sql, 3 opportunity, 4 customer.
+
+    Most instants cannot move a lead (no MQL criteria met, no promotion), so the state machine
+    runs on the other steps only ("moving" steps), and every step takes the state of the last
+    moving step at or before it: one sort over all steps, the rest over the few moving ones.
 -#}
 with
 
@@ -109,31 +113,48 @@ steps as (
 numbered as (
     select
         *,
-        row_number() over (partition by lead_id order by step_at, step_kind, step_key) as step_number
-    from steps
+        row_number() over step_order as step_number,
+        -- the number of moving steps so far: which moving step's state this step has
+        sum(case when is_moving then 1 else 0 end) over step_order as moving_step_number
+    from (
+        select
+            *,
+            step_kind <> 1 or meets_mql_criteria or has_mql_promotion or has_sql_promotion as is_moving
+        from steps
+    ) as flagged
+    window step_order as (
+        partition by lead_id
+        order by step_at, step_kind, step_key
+        rows between unbounded preceding and current row
+    )
+),
+
+moving as (
+    select * from numbered
+    where is_moving
 ),
 
 first_wins as (
     select
         lead_id,
         min(step_number) as first_win_step_number
-    from numbered
+    from moving
     where step_kind = 4
     group by lead_id
 ),
 
 resets as (
     select
-        numbered.*,
+        moving.*,
         coalesce(
-            numbered.step_kind = 2
-            and numbered.disposition_status in ('recycled', 'disqualified')
-            and (first_wins.first_win_step_number is null or numbered.step_number < first_wins.first_win_step_number),
+            moving.step_kind = 2
+            and moving.disposition_status in ('recycled', 'disqualified')
+            and (first_wins.first_win_step_number is null or moving.step_number < first_wins.first_win_step_number),
             false
         ) as is_reset
-    from numbered
+    from moving
     left join first_wins
-        on numbered.lead_id = first_wins.lead_id
+        on moving.lead_id = first_wins.lead_id
 ),
 
 segmented as (
@@ -198,14 +219,10 @@ staged as (
     from leveled
 ),
 
-final as (
+moving_states as (
     select
         lead_id,
-        step_number,
-        step_at,
-        step_kind,
-        step_key,
-        disposition_status,
+        moving_step_number,
         is_reset,
         segment_number,
         segment_base,
@@ -216,6 +233,36 @@ final as (
         coalesce(lag(stage_after) over (partition by lead_id order by step_number), 'lead') as stage_before,
         case when has_mql_promotion then 'hand_raiser' else 'score' end as mql_trigger
     from staged
+),
+
+-- every step with the state of the last moving step at or before it (its own, if it moves)
+final as (
+    select
+        numbered.lead_id,
+        numbered.step_number,
+        numbered.step_at,
+        numbered.step_kind,
+        numbered.step_key,
+        numbered.disposition_status,
+        coalesce(numbered.is_moving and moving_states.is_reset, false) as is_reset,
+        coalesce(moving_states.segment_number, 0) as segment_number,
+        coalesce(moving_states.segment_base, 'lead') as segment_base,
+        case when numbered.is_moving then moving_states.target_level else 0 end as target_level,
+        coalesce(
+            case when numbered.is_moving then moving_states.previous_level else moving_states.level end, 0
+        ) as previous_level,
+        coalesce(moving_states.level, 0) as level,
+        coalesce(moving_states.stage_after, 'lead') as stage_after,
+        case
+            when numbered.is_moving then moving_states.stage_before
+            else coalesce(moving_states.stage_after, 'lead')
+        end as stage_before,
+        case when numbered.is_moving then moving_states.mql_trigger else 'score' end as mql_trigger
+    from numbered
+    left join moving_states
+        on
+            numbered.lead_id = moving_states.lead_id
+            and numbered.moving_step_number = moving_states.moving_step_number
 )
 
 select * from final
