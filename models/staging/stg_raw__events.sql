@@ -1,3 +1,10 @@
+{#-
+    A table, unlike the other staging models: events are the one raw table of tens of millions of
+    rows, and its de-duplication (a window over every event_id) would otherwise run again for each
+    data test and for int_events_validated (docs/benchmarks.md).
+-#}
+{{ config(materialized='table') }}
+
 with
 
 source as (
