@@ -1,9 +1,22 @@
-{#- Each combination of the given columns appears at most once. -#}
-{% test unique_combination_of_columns(model, combination_of_columns) %}
+{#-
+    Each combination of the given columns appears at most once.
+
+    `incremental_time_column`: for a model that incremental runs extend (macros/incremental.sql)
+    and whose key includes that time (or fixes it), an incremental run checks only the rows it
+    recomputed: a duplicate always has at least one of them, since older rows passed before.
+-#}
+{% test unique_combination_of_columns(model, combination_of_columns, incremental_time_column=none) %}
     select
         {{ combination_of_columns | join(', ') }},
         count(*) as row_count
+    {%- if incremental_time_column and lead_scoring.incremental_since_text() is not none %}
+    from (
+        select * from {{ model }}
+        where {{ lead_scoring.in_incremental_window(incremental_time_column) }}
+    ) as recomputed
+    {%- else %}
     from {{ model }}
+    {%- endif %}
     group by {{ combination_of_columns | join(', ') }}
     having count(*) > 1
 {% endtest %}
