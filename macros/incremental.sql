@@ -75,9 +75,15 @@
     (occurred_at is null or event_id is null or lead_created_at is null)
 {%- endmacro %}
 
-{#- The events int_events_validated re-derived in this run. -#}
+{#-
+    The scored events int_events_validated re-derived in this run (only those: a re-derived
+    duplicate copy must not take the matches of the kept copy with it).
+-#}
 {% macro events_rederived_this_run() -%}
-    event_id in (select event_id from {{ ref('int_events_validated') }} where loaded_by_run = '{{ invocation_id }}')
+    event_id in (
+        select event_id from {{ ref('int_events_validated') }}
+        where loaded_by_run = '{{ invocation_id }}' and dq_issue is null
+    )
 {%- endmacro %}
 
 {#- The columns as one text, for a fingerprint hash: a null and each separator stay distinguishable. -#}

@@ -70,6 +70,16 @@ def export_day(raw: RawData, folder: Path, day: date, *, changed_title: str | No
             if table == "leads" and day != DAYS[0]:
                 where += f" and upper(trim(lead_id)) <> '{DELETED_LEAD}'"
             select = f"select * from {source} where {where}"
+            for later in (d for d in DAYS[1:] if d <= day and table == "events"):
+                # copies of two days of events from just before that run's cutoff (its
+                # previous run's latest event minus 3 days), stamped 4 days later, inside its
+                # window: the run re-derives them as duplicates; the kept copies stay as they were
+                start = f"timestamp '{day_end(later)}' - interval 9 day"
+                select += (
+                    " union all select * replace (occurred_at + interval 4 day as occurred_at) "
+                    f"from {source} where try_cast(occurred_at as timestamp) between {start} "
+                    f"and {start} + interval 2 day"
+                )
             if table == "leads" and changed_title:
                 select = (
                     "select * replace (case when upper(trim(lead_id)) = "
