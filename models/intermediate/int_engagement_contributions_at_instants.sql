@@ -113,7 +113,8 @@ event_states as (
         *,
         sum(weight) over bucket_so_far as bucket_weight,
         sum(event_count) over version_so_far as matched_event_count,
-        lead(at_time) over version_so_far as next_event_at,
+        -- no frame: Spark allows none on lead()
+        lead(at_time) over (partition by lead_id, rule_id, valid_from order by at_time) as next_event_at,
         min(bucket) over version_so_far as first_bucket
     from (
         select
