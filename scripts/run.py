@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import importlib.util
 import io
 import json
@@ -66,7 +67,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -169,26 +170,25 @@ def positive_int(text: str) -> int:
     return value
 
 
-def non_negative_float(text: str) -> float:
-    """An argparse type: a number >= 0."""
+def number_within(text: str, low: float, high: float, expected: str) -> float:
+    """Parse an argparse number in [low, high]; `expected` says what to pass instead."""
     try:
         value = float(text)
     except ValueError:
-        value = -1.0
-    if not value >= 0.0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days >= 0, e.g. 3")
+        value = float("nan")
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{text!r} is not {expected}")
     return value
+
+
+def non_negative_float(text: str) -> float:
+    """An argparse type: a number of days from 0 to 36500 (a lookback)."""
+    return number_within(text, 0.0, 36500.0, "a number of days from 0 to 36500, e.g. 3")
 
 
 def share(text: str) -> float:
     """An argparse type: a number between 0 and 1."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a share between 0 and 1, e.g. 0.05")
-    return value
+    return number_within(text, 0.0, 1.0, "a share between 0 and 1, e.g. 0.05")
 
 
 def add_warehouse_argument(parser: argparse.ArgumentParser) -> None:
@@ -1033,8 +1033,6 @@ def pii_columns(run_result: Any) -> list[tuple[str, str]]:
 
 def project_fingerprint(hash_pii: bool) -> str:
     """A sha256 of everything besides the raw data that the tables are computed from."""
-    import hashlib
-
     digest = hashlib.sha256(f"hash_pii={bool(hash_pii)}\n".encode())
     for name in FINGERPRINTED:
         root = PROJECT_DIR / name
@@ -1074,8 +1072,6 @@ def plan_incremental(
     args: argparse.Namespace, published: Path, publishes: bool, fingerprint: str
 ) -> IncrementalPlan:
     """An incremental run when the published warehouse was built the same way, else a full one."""
-    from datetime import timedelta
-
     if args.full_refresh:
         return IncrementalPlan(None, "--full-refresh")
     if args.select:
