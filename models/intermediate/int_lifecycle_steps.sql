@@ -1,16 +1,15 @@
 {#-
-    The lifecycle state machine of spec §5 (docs/semantics.md §4), one row per step of a lead:
-    its evaluation instants (kind 1), sales dispositions (2), opportunity creations (3) and wins
-    (4), in order of (time, kind, key).
+    The lifecycle state machine of spec §5 (docs/semantics.md §4), one row per step that can move
+    a lead: every sales disposition (kind 2), opportunity creation (3) and win (4), and each
+    evaluation instant (1) that meets the MQL criteria or carries a promotion; in order of (time,
+    kind, key), numbered per lead by step_number. The other instants cannot change a lead's stage
+    (they leave it where the previous step put it), so they are not steps: at 1M leads they are
+    four fifths of the instants (docs/benchmarks.md).
 
     No recursion is needed. `customer` is absorbing, so the recycled/disqualified dispositions
     before the first win ("resets") cut a lead's steps into segments, each starting from a base
     state (lead, recycled or disqualified). Within a segment the stage only moves up, so it is
     the running maximum of each step's target level: 1 mql, 2 sql, 3 opportunity, 4 customer.
-
-    Most instants cannot move a lead (no MQL criteria met, no promotion), so the state machine
-    runs on the other steps only ("moving" steps), and every step takes the state of the last
-    moving step at or before it: one sort over all steps, the rest over the few moving ones.
 -#}
 with
 
@@ -62,6 +61,7 @@ steps as (
         on
             scores.lead_id = promotions.lead_id
             and scores.scored_at = promotions.counted_at
+    where scores.meets_mql_criteria or promotions.lead_id is not null
 
     union all
 
@@ -113,48 +113,34 @@ steps as (
 numbered as (
     select
         *,
-        row_number() over step_order as step_number,
-        -- the number of moving steps so far: which moving step's state this step has
-        sum(case when is_moving then 1 else 0 end) over step_order as moving_step_number
-    from (
-        select
-            *,
-            step_kind <> 1 or meets_mql_criteria or has_mql_promotion or has_sql_promotion as is_moving
-        from steps
-    ) as flagged
-    window step_order as (
-        partition by lead_id
-        order by step_at, step_kind, step_key
-        rows between unbounded preceding and current row
-    )
-),
-
-moving as (
-    select * from numbered
-    where is_moving
+        row_number() over (
+            partition by lead_id
+            order by step_at, step_kind, step_key
+        ) as step_number
+    from steps
 ),
 
 first_wins as (
     select
         lead_id,
         min(step_number) as first_win_step_number
-    from moving
+    from numbered
     where step_kind = 4
     group by lead_id
 ),
 
 resets as (
     select
-        moving.*,
+        numbered.*,
         coalesce(
-            moving.step_kind = 2
-            and moving.disposition_status in ('recycled', 'disqualified')
-            and (first_wins.first_win_step_number is null or moving.step_number < first_wins.first_win_step_number),
+            numbered.step_kind = 2
+            and numbered.disposition_status in ('recycled', 'disqualified')
+            and (first_wins.first_win_step_number is null or numbered.step_number < first_wins.first_win_step_number),
             false
         ) as is_reset
-    from moving
+    from numbered
     left join first_wins
-        on moving.lead_id = first_wins.lead_id
+        on numbered.lead_id = first_wins.lead_id
 ),
 
 segmented as (
@@ -219,10 +205,14 @@ staged as (
     from leveled
 ),
 
-moving_states as (
+final as (
     select
         lead_id,
-        moving_step_number,
+        step_number,
+        step_at,
+        step_kind,
+        step_key,
+        disposition_status,
         is_reset,
         segment_number,
         segment_base,
@@ -233,36 +223,6 @@ moving_states as (
         coalesce(lag(stage_after) over (partition by lead_id order by step_number), 'lead') as stage_before,
         case when has_mql_promotion then 'hand_raiser' else 'score' end as mql_trigger
     from staged
-),
-
--- every step with the state of the last moving step at or before it (its own, if it moves)
-final as (
-    select
-        numbered.lead_id,
-        numbered.step_number,
-        numbered.step_at,
-        numbered.step_kind,
-        numbered.step_key,
-        numbered.disposition_status,
-        coalesce(numbered.is_moving and moving_states.is_reset, false) as is_reset,
-        coalesce(moving_states.segment_number, 0) as segment_number,
-        coalesce(moving_states.segment_base, 'lead') as segment_base,
-        case when numbered.is_moving then moving_states.target_level else 0 end as target_level,
-        coalesce(
-            case when numbered.is_moving then moving_states.previous_level else moving_states.level end, 0
-        ) as previous_level,
-        coalesce(moving_states.level, 0) as level,
-        coalesce(moving_states.stage_after, 'lead') as stage_after,
-        case
-            when numbered.is_moving then moving_states.stage_before
-            else coalesce(moving_states.stage_after, 'lead')
-        end as stage_before,
-        case when numbered.is_moving then moving_states.mql_trigger else 'score' end as mql_trigger
-    from numbered
-    left join moving_states
-        on
-            numbered.lead_id = moving_states.lead_id
-            and numbered.moving_step_number = moving_states.moving_step_number
 )
 
 select * from final
