@@ -17,8 +17,8 @@ instants as (
     {% endif %}
 ),
 
-engagement_contributions as (
-    select * from {{ ref('int_engagement_contributions_at_instants') }}
+engagement as (
+    select * from {{ ref('int_engagement_scores_at_instants') }}
     {% if windowed %}
     where {{ lead_scoring.in_incremental_window('scored_at') }}
     {% endif %}
@@ -38,15 +38,6 @@ fit_grades as (
 
 engagement_bands as (
     select * from {{ ref('stg_seeds__engagement_bands') }}
-),
-
-engagement as (
-    select
-        lead_id,
-        scored_at,
-        {{ exact_sum('points') }} as engagement_score
-    from engagement_contributions
-    group by lead_id, scored_at
 ),
 
 fit_boundaries as (
