@@ -20,8 +20,9 @@ The default command (also spelled `build`) is one production run, safe to schedu
    A --select build starts from a copy of the published file, so the models it does not select
    keep their published tables.
 4. Only when every seed, model and test passed, it stamps the build (table ops.build_info),
-   checkpoints and closes it, checks that its views work, and publishes it: a copy next to the
-   published file renamed over it in one atomic step. Readers that have the old file open keep
+   checkpoints and closes it, checks that its views work, and publishes it: a hard link (or,
+   where the file system has none, a copy) next to the published file renamed over it in one
+   atomic step. Readers that have the old file open keep
    reading it; new connections get the new one. A failure, a crash or a kill before that leaves
    the published file as it was. The last --keep successful builds stay in builds/ for
    `rollback`.

@@ -110,12 +110,30 @@ def test_publish_replaces_atomically_and_refuses_a_published_wal(
         assert reader.execute("select run_id from ops.build_info").fetchone() == ("old",)
     assert publishing.read_build_info(published) == {"run_id": "new"}
     assert build.is_file()  # kept for rollback
+    assert published.samefile(build)  # a hard link: no copy of a multi-GB file
     assert not list(published.parent.glob("*.publishing"))
     (published.parent / "lead_scoring.duckdb.wal").write_bytes(b"x")
     before = published.read_bytes()
     with pytest.raises(publishing.PublishError, match="write-ahead log"):
         publishing.publish_file(build, published, "again")
     assert published.read_bytes() == before
+
+
+def test_publish_copies_where_the_file_system_has_no_hard_links(
+    publishing: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    published = make_database(tmp_path / "w" / "lead_scoring.duckdb", "old")
+    build = make_database(tmp_path / "w" / "builds" / "new" / "lead_scoring.duckdb", "new")
+
+    def no_link(source: object, target: object) -> None:
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr(publishing.os, "link", no_link)
+    publishing.publish_file(build, published, "new")
+    assert publishing.read_build_info(published) == {"run_id": "new"}
+    assert not published.samefile(build)
+    assert published.read_bytes() == build.read_bytes()
+    assert not list(published.parent.glob("*.publishing"))
 
 
 def test_prune_keeps_the_newest_successful_and_a_few_failed_builds(
