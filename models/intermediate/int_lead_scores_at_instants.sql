@@ -66,47 +66,36 @@ fit_by_period as (
     group by fit_matches.lead_id, fit_periods.valid_from_at
 ),
 
+-- each instant with the fit period it falls in (none before the first fit version starts)
 instant_periods as (
     select
         instants.lead_id,
         instants.scored_at,
+        instants.is_event_instant,
         fit_periods.valid_from_at as period_start_at
     from instants
-    inner join fit_periods
+    left join fit_periods
         on {{ is_in_force('fit_periods', 'instants.scored_at') }}
-),
-
-fit as (
-    select
-        instant_periods.lead_id,
-        instant_periods.scored_at,
-        fit_by_period.fit_score,
-        fit_by_period.is_disqualified
-    from instant_periods
-    inner join fit_by_period
-        on
-            instant_periods.lead_id = fit_by_period.lead_id
-            and instant_periods.period_start_at = fit_by_period.period_start_at
 ),
 
 scores as (
     select
-        instants.lead_id,
-        instants.scored_at,
-        instants.is_event_instant,
-        coalesce(fit.fit_score, 0.0) as fit_score,
+        instant_periods.lead_id,
+        instant_periods.scored_at,
+        instant_periods.is_event_instant,
+        coalesce(fit_by_period.fit_score, 0.0) as fit_score,
         coalesce(engagement.engagement_score, 0.0) as engagement_score,
-        coalesce(fit.fit_score, 0.0) + coalesce(engagement.engagement_score, 0.0) as total_score,
-        coalesce(fit.is_disqualified, false) as is_disqualified
-    from instants
+        coalesce(fit_by_period.fit_score, 0.0) + coalesce(engagement.engagement_score, 0.0) as total_score,
+        coalesce(fit_by_period.is_disqualified, false) as is_disqualified
+    from instant_periods
+    left join fit_by_period
+        on
+            instant_periods.lead_id = fit_by_period.lead_id
+            and instant_periods.period_start_at = fit_by_period.period_start_at
     left join engagement
         on
-            instants.lead_id = engagement.lead_id
-            and instants.scored_at = engagement.scored_at
-    left join fit
-        on
-            instants.lead_id = fit.lead_id
-            and instants.scored_at = fit.scored_at
+            instant_periods.lead_id = engagement.lead_id
+            and instant_periods.scored_at = engagement.scored_at
 ),
 
 final as (
