@@ -1,7 +1,8 @@
 {#-
     The lifecycle state machine of spec §5 (docs/semantics.md §4), one row per step that can move
     a lead: every sales disposition (kind 2), opportunity creation (3) and win (4), and each
-    evaluation instant (1) that meets the MQL criteria or carries a promotion; in order of (time,
+    evaluation instant (1, from the scores of fct_lead_score_history, the one table of scores per
+    instant) that meets the MQL criteria or carries a promotion; in order of (time,
     kind, key), numbered per lead by step_number. The other instants cannot change a lead's stage
     (they leave it where the previous step put it), so they are not steps: at 1M leads they are
     four fifths of the instants (docs/benchmarks.md).
@@ -14,7 +15,7 @@
 with
 
 scores as (
-    select * from {{ ref('int_lead_scores_at_instants') }}
+    select * from {{ ref('fct_lead_score_history') }}
 ),
 
 matched_events as (

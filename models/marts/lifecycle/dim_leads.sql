@@ -6,7 +6,7 @@ leads as (
 ),
 
 scores as (
-    select * from {{ ref('int_lead_scores_at_instants') }}
+    select * from {{ ref('fct_lead_score_history') }}
     where scored_at = {{ as_of() }}
 ),
 
