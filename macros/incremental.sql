@@ -39,24 +39,38 @@
     select lead_id from {{ ref('int_lead_fingerprints') }} where is_rescored
 {%- endmacro %}
 
-{#- Rows an incremental run recomputes: stamped at or after the cutoff, or of a rescored lead. -#}
+{#- The rows of the leads an incremental run rescores. -#}
+{% macro is_rescored_lead(lead_column='lead_id') -%}
+    {{ lead_column }} in ({{ lead_scoring.rescored_leads() }})
+{%- endmacro %}
+
+{#-
+    Rows an incremental run recomputes: stamped at or after the cutoff, or of a rescored lead;
+    with no time column (a model of lead attributes), the rescored leads' rows only.
+-#}
 {% macro in_incremental_window(time_column, lead_column='lead_id') -%}
-    ({{ time_column }} >= {{ lead_scoring.incremental_cutoff() }} or {{ lead_column }} in ({{ lead_scoring.rescored_leads() }}))
+    {%- if time_column is none -%}
+        ({{ lead_scoring.is_rescored_lead(lead_column) }})
+    {%- else -%}
+        ({{ time_column }} >= {{ lead_scoring.incremental_cutoff() }} or {{ lead_scoring.is_rescored_lead(lead_column) }})
+    {%- endif -%}
 {%- endmacro %}
 
 {#-
     The config of an incremental model (strategy append): computed whole (dropped and created)
     unless run.py passed a cutoff; in an incremental run, a pre-hook first deletes the rows the
-    model is about to insert again: those in_incremental_window, and those the macro named
-    `extra_macro` (no arguments, rendered when the hook runs) selects.
+    model is about to insert again: those in_incremental_window (time_column none: the rescored
+    leads' rows), and those the macro named `extra_macro` (no arguments, rendered when the hook
+    runs) selects.
 -#}
 {% macro incremental_window_config(time_column, extra_macro=none) -%}
     {%- set whole = lead_scoring.incremental_since_text() is none or flags.FULL_REFRESH -%}
     {%- set hooks = [] -%}
+    {%- set window_args = "none" if time_column is none else "'" ~ time_column ~ "'" -%}
     {%- if not whole -%}
         {%- do hooks.append(
             "{% if is_incremental() %}delete from {{ this }} where "
-            ~ "{{ lead_scoring.in_incremental_window('" ~ time_column ~ "') }}"
+            ~ "{{ lead_scoring.in_incremental_window(" ~ window_args ~ ") }}"
             ~ (" or {{ lead_scoring." ~ extra_macro ~ "() }}" if extra_macro else "")
             ~ "{% endif %}"
         ) -%}

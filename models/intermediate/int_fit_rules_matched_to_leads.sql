@@ -1,11 +1,19 @@
 {#-
     One row per lead and fit-rule version whose condition matches the lead's current attributes
     (docs/semantics.md §2). Rule values are compared as data, never spliced into the SQL.
+    Incremental like int_lead_attributes: a run re-matches the rescored leads only (a rule edit
+    makes the run a full build, scripts/run.py).
 -#}
+-- depends_on: {{ ref('int_lead_fingerprints') }}
+{{ lead_scoring.incremental_window_config(none) }}
+
 with
 
 lead_attributes as (
     select * from {{ ref('int_lead_attributes') }}
+    {% if lead_scoring.is_incremental_window() %}
+    where {{ lead_scoring.in_incremental_window(none) }}
+    {% endif %}
 ),
 
 fit_rules as (

@@ -1,8 +1,19 @@
-{#- One row per lead and fit attribute (docs/semantics.md §2), text and numeric value side by side. -#}
+{#-
+    One row per lead and fit attribute (docs/semantics.md §2), text and numeric value side by side.
+    Incremental (macros/incremental.sql): a run recomputes the rows of the leads
+    int_lead_fingerprints marks rescored (new, changed or deleted), whose fingerprint covers
+    every fit attribute.
+-#}
+-- depends_on: {{ ref('int_lead_fingerprints') }}
+{{ lead_scoring.incremental_window_config(none) }}
+
 with
 
 leads as (
     select * from {{ ref('int_leads_joined_to_accounts') }}
+    {% if lead_scoring.is_incremental_window() %}
+    where {{ lead_scoring.in_incremental_window(none) }}
+    {% endif %}
 ),
 
 unpivoted as (

@@ -4,12 +4,14 @@
     `incremental_time_column`: for a model that incremental runs extend (macros/incremental.sql)
     and whose key includes that time (or fixes it), an incremental run checks only the rows it
     recomputed: a duplicate always has at least one of them, since older rows passed before.
+    `incremental_by_lead`: the same for a model an incremental run extends by rescored leads,
+    whose key includes lead_id.
 -#}
-{% test unique_combination_of_columns(model, combination_of_columns, incremental_time_column=none) %}
+{% test unique_combination_of_columns(model, combination_of_columns, incremental_time_column=none, incremental_by_lead=false) %}
     select
         {{ combination_of_columns | join(', ') }},
         count(*) as row_count
-    {%- if incremental_time_column and lead_scoring.incremental_since_text() is not none %}
+    {%- if (incremental_time_column or incremental_by_lead) and lead_scoring.incremental_since_text() is not none %}
     from (
         select * from {{ model }}
         where {{ lead_scoring.in_incremental_window(incremental_time_column) }}
