@@ -2,10 +2,10 @@
     The lifecycle state machine of spec §5 (docs/semantics.md §4), one row per step that can move
     a lead: every sales disposition (kind 2), opportunity creation (3) and win (4), and each
     evaluation instant (1, from the scores of fct_lead_score_history, the one table of scores per
-    instant) that meets the MQL criteria or carries a promotion; in order of (time,
-    kind, key), numbered per lead by step_number. The other instants cannot change a lead's stage
-    (they leave it where the previous step put it), so they are not steps: at 1M leads they are
-    four fifths of the instants (docs/benchmarks.md).
+    instant) that meets the MQL criteria or carries a promotion; in order of (time, kind, key),
+    numbered per lead by step_number. The other instants cannot change a lead's stage (they leave
+    it where the previous step put it), so they are not steps: at 1M leads they are four fifths
+    of the instants (docs/benchmarks.md).
 
     No recursion is needed. `customer` is absorbing, so the recycled/disqualified dispositions
     before the first win ("resets") cut a lead's steps into segments, each starting from a base
