@@ -143,8 +143,11 @@ class RunLock:
         except OSError as error:
             os.close(fd)
             if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                # The holder may have the lock but not yet its note: give it a moment.
-                raise LockHeld(self.path, read_holder(self.path, wait_seconds=2.0)) from None
+                # The holder may have the lock but not yet its note (the file may still hold a
+                # dead run's): give it a moment.
+                raise LockHeld(
+                    self.path, read_holder(self.path, wait_seconds=2.0, live_only=True)
+                ) from None
             raise
         left_behind = read_holder(self.path)
         note = (json.dumps(holder) + "\n").encode()
@@ -164,10 +167,13 @@ class RunLock:
         self._fd = None
 
 
-def read_holder(path: Path, wait_seconds: float = 0.0) -> dict[str, Any]:
+def read_holder(path: Path, wait_seconds: float = 0.0, live_only: bool = False) -> dict[str, Any]:
     """What the lock file says about its holder ({} when empty or unreadable).
 
-    With `wait_seconds`, an empty or half-written note is read again until it is whole.
+    With `wait_seconds`, an empty or half-written note is read again until it is whole; with
+    `live_only` too, so is a note naming a process of this host that no longer runs (a dead
+    run's note, not yet overwritten by the run that just took the lock). At the deadline the
+    last note read is returned as it is.
     """
     deadline = time.monotonic() + wait_seconds
     while True:
@@ -176,11 +182,26 @@ def read_holder(path: Path, wait_seconds: float = 0.0) -> dict[str, Any]:
             value = json.loads(text) if text else None
         except (OSError, ValueError):
             value = None
-        if isinstance(value, dict):
+        whole = isinstance(value, dict)
+        if whole and not (live_only and names_a_dead_local_process(value)):
             return value
         if time.monotonic() >= deadline:
-            return {}
+            return value if whole else {}
         time.sleep(0.05)
+
+
+def names_a_dead_local_process(holder: dict[str, Any]) -> bool:
+    """The note names a pid of this host that no process has now."""
+    pid = holder.get("pid")
+    if not isinstance(pid, int) or holder.get("host") != os.uname().nodename:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 # ---------------------------------------------------------------------------------------------

@@ -91,6 +91,47 @@ def test_lock_of_a_killed_process_is_free_and_its_note_is_reported(
     lock.release()
 
 
+def test_refusal_waits_for_the_new_holder_note_over_a_dead_runs(
+    publishing: ModuleType, tmp_path: Path
+) -> None:
+    """Between taking the lock and writing its note, a run leaves a dead run's note in the file."""
+    path = tmp_path / "w.duckdb.lock"
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait(timeout=30)
+    dead_note = {"run_id": "dead", "command": "build", "pid": gone.pid, "host": os.uname().nodename}
+    path.write_text(json.dumps(dead_note) + "\n")
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import fcntl, json, os, sys, time
+                fd = os.open({str(path)!r}, os.O_RDWR)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                print("locked", flush=True)
+                time.sleep(0.5)
+                note = json.dumps({{"run_id": "live", "command": "build", "pid": os.getpid(),
+                                    "host": os.uname().nodename}}) + "\\n"
+                os.pwrite(fd, note.encode(), 0)
+                os.ftruncate(fd, len(note))
+                time.sleep(60)
+                """
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "locked"
+        with pytest.raises(publishing.LockHeld) as refused:
+            publishing.RunLock(path).acquire(holder("B"))
+        assert refused.value.holder["run_id"] == "live"
+    finally:
+        child.kill()
+        child.wait(timeout=10)
+
+
 def make_database(path: Path, run_id: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(path)) as connection:
