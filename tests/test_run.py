@@ -112,6 +112,15 @@ def test_defaults_pass_no_as_of_and_no_selection() -> None:
     assert "--target" not in arguments and "--full-refresh" not in arguments
 
 
+def test_only_an_incremental_run_leaves_out_the_unit_tests() -> None:
+    run = load_script("run")
+    args = run.parse_args(["--as-of", "2026-11-01"])
+    assert "unit_test" not in run.build_arguments(args)
+    args.incremental_since = "2026-10-29 00:00:00.000000"
+    arguments = run.build_arguments(args)
+    assert arguments[arguments.index("--exclude-resource-type") + 1] == "unit_test"
+
+
 def test_bad_as_of_exits_2_before_dbt_runs(
     run_orchestrator: RunOrchestrator, tmp_path: Path
 ) -> None:
