@@ -481,11 +481,6 @@ def freshness_arguments(args: argparse.Namespace, log_path: Path | None = None) 
     variables = dbt_vars(args)
     if variables:
         arguments += ["--vars", json.dumps(variables)]
-    if getattr(args, "incremental_since", None):
-        # An incremental run continues a build made from the same models, macros and seeds
-        # (plan_incremental), whose unit tests passed: they test that code on fixed inputs, not
-        # the data, so running them again proves nothing new (dbt's advice for production runs).
-        arguments += ["--exclude-resource-type", "unit_test"]
     if log_path is not None:
         arguments += ["--log-path", str(log_path)]
     return arguments

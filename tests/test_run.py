@@ -119,6 +119,8 @@ def test_only_an_incremental_run_leaves_out_the_unit_tests() -> None:
     args.incremental_since = "2026-10-29 00:00:00.000000"
     arguments = run.build_arguments(args)
     assert arguments[arguments.index("--exclude-resource-type") + 1] == "unit_test"
+    # dbt source freshness has no such option
+    assert "--exclude-resource-type" not in run.freshness_arguments(args)
 
 
 def test_bad_as_of_exits_2_before_dbt_runs(
