@@ -56,6 +56,11 @@ DEMO = {
 }
 REQUIRE_ENGINES = bool(os.environ.get("LEAD_SCORING_REQUIRE_ENGINES"))
 BUILD_TIMEOUT = 900
+# Spark's local mode now and then fails a task while deserializing its plan, whatever the SQL
+# (seen once in this suite, on a seed test: "java.lang.ClassCastException: cannot assign
+# instance of scala.collection.generic.DefaultSerializationProxy to field ... UnionExec.children").
+# A build that fails with it is run once more; any other failure, or the same one twice, fails.
+SPARK_DESERIALIZATION_RACE = "ClassCastException: cannot assign instance of scala.collection"
 RELATIVE_TOLERANCE = 1e-9
 BUILD_SECONDS: dict[str, float] = {}
 
@@ -415,6 +420,14 @@ def run_spark(raw_dir: Path, workdir: Path) -> EngineRun:
         project,
     )  # fmt: skip
     completed, seconds = build(project, "spark", env)
+    dbt_log = project / "logs" / "dbt.log"
+    output = completed.stdout + completed.stderr
+    if completed.returncode != 0 and (
+        SPARK_DESERIALIZATION_RACE in output
+        or (dbt_log.exists() and SPARK_DESERIALIZATION_RACE in dbt_log.read_text(errors="replace"))
+    ):
+        print("\nspark: the build hit Spark's local-mode deserialization race; building again")
+        completed, seconds = build(project, "spark", env)
     result = EngineRun("spark", completed, seconds)
     if completed.returncode == 0:
         result.marts = read_spark_marts(project, env, workdir)
