@@ -44,12 +44,12 @@
 {% macro raw_timestamp_issue(column, relation=none) -%}
     {%- set typed = lead_scoring.is_typed_timestamp(relation, column) -%}
     case
-        {%- if typed %}
-        when {{ column }} is null then 'null_{{ column }}'
-        {%- else %}
-        when {{ lead_scoring.clean_text(column) }} is null then 'null_{{ column }}'
-        when {{ lead_scoring.clean_timestamp(column) }} is null then 'unparseable_{{ column }}'
-        {%- endif %}
-        when {{ lead_scoring.clean_timestamp(column, relation) }} > {{ lead_scoring.as_of() }} then 'after_as_of'
-    end
+            {%- if typed %}
+            when {{ column }} is null then 'null_{{ column }}'
+            {%- else %}
+            when {{ lead_scoring.clean_text(column) }} is null then 'null_{{ column }}'
+            when {{ lead_scoring.clean_timestamp(column) }} is null then 'unparseable_{{ column }}'
+            {%- endif %}
+            when {{ lead_scoring.clean_timestamp(column, relation) }} > {{ lead_scoring.as_of() }} then 'after_as_of'
+        end
 {%- endmacro %}

@@ -84,9 +84,15 @@
     ) }}
 {%- endmacro %}
 
-{#- int_events_validated re-derives, every incremental run, the rows with no usable key or time, or no lead yet. -#}
+{#-
+    int_events_validated re-derives, every incremental run, the rows with no usable key or time,
+    or no lead yet, and those of the event_ids whose raw rows changed.
+-#}
 {% macro events_always_rederived() -%}
-    (occurred_at is null or event_id is null or lead_created_at is null)
+    (
+        occurred_at is null or event_id is null or lead_created_at is null
+        or event_id in ({{ lead_scoring.changed_event_ids() }})
+    )
 {%- endmacro %}
 
 {#-

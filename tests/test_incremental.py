@@ -3,8 +3,9 @@ runs, each continuing the published warehouse, gives the same marts as one full 
 
 The raw data grows as it would in production: new leads and events every day, events that
 arrive a day or two late (inside the lookback window), a lead whose job title changes (its
-whole history is re-scored), a lead deleted from the CRM, and a rule-table edit (which makes the
-next run a full build).
+whole history is re-scored), a lead deleted from the CRM, history rewritten by the export (an
+event older than the cutoff edited, one withdrawn, one arriving weeks late: their leads are
+re-scored whole), and a rule-table edit (which makes the next run a full build).
 """
 
 from __future__ import annotations
@@ -46,7 +47,36 @@ def day_end(day: date) -> str:
     return f"{day.isoformat()} 23:59:59"
 
 
-def export_day(raw: RawData, folder: Path, day: date, *, changed_title: str | None) -> None:
+@dataclass(frozen=True)
+class Rewrite:
+    """Events older than the last run's cutoff that its export rewrites."""
+
+    edited: str  # its event_type becomes demo_request
+    withdrawn: str  # gone from the export
+    late_copy_of: str  # a new event (LATE-1, a quote_request) at this one's lead and time
+
+
+def old_events_to_rewrite(raw: RawData) -> Rewrite:
+    with duckdb.connect() as connection:
+        rows = connection.execute(
+            "select event_id from "
+            f"read_parquet('{raw.folder / 'events.parquet'}') "
+            "where event_id = trim(event_id) and lead_id like 'L%' and try_cast(occurred_at as "
+            "timestamp) between timestamp '2026-10-05' and timestamp '2026-10-15' "
+            "order by event_id limit 3"
+        ).fetchall()
+    assert len(rows) == 3, rows
+    return Rewrite(edited=rows[0][0], withdrawn=rows[1][0], late_copy_of=rows[2][0])
+
+
+def export_day(
+    raw: RawData,
+    folder: Path,
+    day: date,
+    *,
+    changed_title: str | None,
+    rewrite: Rewrite | None = None,
+) -> None:
     """The raw folder as the CRM export looks at the end of `day`.
 
     Rows stamped after the day are not there yet (rows without a usable stamp always are), and
@@ -79,6 +109,14 @@ def export_day(raw: RawData, folder: Path, day: date, *, changed_title: str | No
                     " union all select * replace (occurred_at + interval 4 day as occurred_at) "
                     f"from {source} where try_cast(occurred_at as timestamp) between {start} "
                     f"and {start} + interval 2 day"
+                )
+            if table == "events" and rewrite:
+                select = (
+                    "select * replace (case when event_id = "
+                    f"'{rewrite.edited}' then 'demo_request' else event_type end as event_type) "
+                    f"from ({select}) where event_id is distinct from '{rewrite.withdrawn}' "
+                    "union all select * replace ('LATE-1' as event_id, 'quote_request' as "
+                    f"event_type) from {source} where event_id = '{rewrite.late_copy_of}'"
                 )
             if table == "leads" and changed_title:
                 select = (
@@ -116,6 +154,7 @@ class Daily:
     incremental: Path
     full: Path
     full_step: Step
+    rewrite: Rewrite
 
 
 @pytest.fixture(scope="module")
@@ -129,11 +168,19 @@ def daily(
     root = tmp_path_factory.mktemp("incremental")
     project = copy_project(root / "project")
     changed = first_lead_with_events(raw_data)
+    rewrite = old_events_to_rewrite(raw_data)
     warehouse = root / "daily" / "lead_scoring.duckdb"
     steps = []
     for number, day in enumerate(DAYS):
         folder = root / f"raw_{day.isoformat()}"
-        export_day(raw_data, folder, day, changed_title=changed if number == 2 else None)
+        last = number == len(DAYS) - 1
+        export_day(
+            raw_data,
+            folder,
+            day,
+            changed_title=changed if last else None,
+            rewrite=rewrite if last else None,
+        )
         code, output = run_orchestrator(
             project,
             "--as-of",
@@ -151,7 +198,13 @@ def daily(
         raw_dir=root / f"raw_{DAYS[-1].isoformat()}",
         duckdb_path=full,
     )
-    return Daily(steps=steps, incremental=warehouse, full=full, full_step=Step(code, output))
+    return Daily(
+        steps=steps,
+        incremental=warehouse,
+        full=full,
+        full_step=Step(code, output),
+        rewrite=rewrite,
+    )
 
 
 def test_the_first_run_is_full_and_the_next_ones_incremental(daily: Daily) -> None:
@@ -182,6 +235,32 @@ def test_an_incremental_run_recomputes_only_part_of_the_history(daily: Daily) ->
     assert len(runs) == 3, runs  # each run derived some events; the first one most
     total = sum(count for _, count in runs)
     assert runs[-1][1] < total / 4
+
+
+def test_an_incremental_run_restages_only_changed_events_and_rescores_their_leads(
+    daily: Daily,
+) -> None:
+    rewritten = (daily.rewrite.edited, daily.rewrite.withdrawn, "LATE-1")
+    with duckdb.connect(str(daily.incremental), read_only=True) as connection:
+        changed = dict(
+            connection.execute(
+                "select event_id, count(*) from staging.stg_raw__events_changes "
+                "where event_id is not null group by event_id"
+            ).fetchall()
+        )
+        staged = connection.execute("select count(*) from staging.stg_raw__events").fetchone()
+        leads = connection.execute(
+            "select distinct lead_id from staging.stg_raw__events_changes where event_id in "
+            f"{rewritten} and lead_id is not null"
+        ).fetchall()
+        rescored = connection.execute(
+            "select lead_id from intermediate.int_lead_fingerprints where is_rescored"
+        ).fetchall()
+    assert staged is not None
+    # edited: a current and a previous row; withdrawn: a previous one; late: a current one
+    assert [changed.get(event_id) for event_id in rewritten] == [2, 1, 1]
+    assert 0 < len(changed) < staged[0] / 10
+    assert leads and set(leads) <= set(rescored)
 
 
 def test_an_edited_rule_table_makes_the_next_run_full(

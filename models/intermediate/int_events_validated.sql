@@ -2,9 +2,11 @@
     Every staged event with its final data-quality verdict (dq_issue null: the event is scored).
     Incremental (macros/incremental.sql): a run re-derives the events stamped from the cutoff on,
     the events with no usable timestamp or key or no known lead yet, those of rescored leads, and
-    any raw event it has not seen; `loaded_by_run` says which run derived a row.
+    the event_ids whose raw rows changed (stg_raw__events_changes): the rows its pre-hook deletes
+    (macros/incremental.sql events_always_rederived). `loaded_by_run` says which run derived a row.
 -#}
 -- depends_on: {{ ref('int_lead_fingerprints') }}
+-- depends_on: {{ ref('stg_raw__events_changes') }}
 {{ lead_scoring.incremental_window_config('occurred_at', 'events_always_rederived') }}
 
 with
@@ -16,9 +18,10 @@ events as (
         {{ lead_scoring.in_incremental_window('staged.occurred_at', 'staged.lead_id') }}
         or staged.occurred_at is null
         or staged.event_id is null
+        or staged.event_id in ({{ lead_scoring.changed_event_ids() }})
         or not exists (
-            select 1 from {{ this }} as existing
-            where existing.event_id = staged.event_id
+            select 1 from {{ ref('int_leads_joined_to_accounts') }} as known_leads
+            where known_leads.lead_id = staged.lead_id
         )
     {% endif %}
 ),

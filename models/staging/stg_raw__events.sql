@@ -1,30 +1,46 @@
 {#-
-    A table, unlike the other staging models: events are the one raw table of tens of millions of
-    rows, and its de-duplication (a window over every event_id) would otherwise run again for each
-    data test and for int_events_validated (docs/benchmarks.md).
+    Every raw event row, cleaned, with its data-quality verdict; of the copies of one event_id,
+    the first by time and then by the other columns is kept, the others are duplicate_key.
+
+    Incremental (macros/event_changes.sql): a run continuing the published warehouse stages
+    again only the event_ids stg_raw__events_changes lists (and the rows without an event_id):
+    the verdicts of the others cannot have changed, since de-duplication ranks the copies of one
+    event_id only. Without a cutoff, or with --full-refresh, the table is staged whole.
 -#}
-{{ config(materialized='table') }}
+-- depends_on: {{ ref('stg_raw__events_changes') }}
+{%- set continues = lead_scoring.continues_previous_build() %}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    full_refresh=not continues,
+    pre_hook=[
+        "{% if is_incremental() %}delete from {{ this }} where event_id is null or event_id in ({{ lead_scoring.changed_event_ids() }}){% endif %}"
+    ] if continues else [],
+) }}
+
+{#- the rows to stage: in an incremental run, the current rows stg_raw__events_changes lists -#}
+{%- set rows_to_stage -%}
+    {%- if is_incremental() -%}
+    select
+        event_id,
+        lead_id,
+        event_type,
+        url,
+        campaign,
+        occurred_at,
+        timestamp_issue
+    from {{ ref('stg_raw__events_changes') }}
+    where side = 'current'
+    {%- else -%}
+        {{ lead_scoring.cleaned_event_rows(source('raw', 'events')) }}
+    {%- endif -%}
+{%- endset %}
 
 with
 
-source as (
-    select * from {{ source('raw', 'events') }}
-),
-
 renamed as (
-    select
-        ---------- ids
-        {{ clean_text('event_id') }} as event_id,
-        {{ clean_text('lead_id') }} as lead_id,
-        ---------- text
-        {{ clean_text('event_type', 'lower') }} as event_type,
-        {{ clean_text('url') }} as url,
-        {{ clean_text('campaign') }} as campaign,
-        ---------- timestamps
-        {{ clean_timestamp('occurred_at', source('raw', 'events')) }} as occurred_at,
-        ---------- data quality
-        {{ raw_timestamp_issue('occurred_at', source('raw', 'events')) }} as timestamp_issue
-    from source
+    {{ rows_to_stage }}
 ),
 
 ranked as (

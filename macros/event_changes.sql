@@ -1,0 +1,75 @@
+{#-
+    Exact incremental staging of raw events (docs/operations.md "Incremental runs"):
+    stg_raw__events_changes compares the raw export with the previous build's staged events, and
+    an incremental run re-stages, re-validates and (for events older than the cutoff) rescores
+    only what changed.
+-#}
+
+{#- True when this dbt run continues the published warehouse (run.py passed a cutoff). -#}
+{% macro continues_previous_build() -%}
+    {{ return(lead_scoring.incremental_since_text() is not none and not flags.FULL_REFRESH) }}
+{%- endmacro %}
+
+{#- One row per raw event row, cleaned: stg_raw__events' columns before de-duplication. -#}
+{% macro cleaned_event_rows(relation) -%}
+    select
+        ---------- ids
+        {{ lead_scoring.clean_text('event_id') }} as event_id,
+        {{ lead_scoring.clean_text('lead_id') }} as lead_id,
+        ---------- text
+        {{ lead_scoring.clean_text('event_type', 'lower') }} as event_type,
+        {{ lead_scoring.clean_text('url') }} as url,
+        {{ lead_scoring.clean_text('campaign') }} as campaign,
+        ---------- timestamps
+        {{ lead_scoring.clean_timestamp('occurred_at', relation) }} as occurred_at,
+        ---------- data quality
+        {{ lead_scoring.raw_timestamp_issue('occurred_at', relation) }} as timestamp_issue
+    from {{ relation }}
+{%- endmacro %}
+
+{#-
+    A 64-bit hash of a row's columns as an exact number: summed per key, equal sums and row
+    counts mean the same rows but with a chance of about 1 in 10^19 per changed key.
+-#}
+{% macro row_hash_number(columns) -%}
+    {{ return(adapter.dispatch('row_hash_number', 'lead_scoring')(columns)) }}
+{%- endmacro %}
+
+{% macro default__row_hash_number(columns) -%}
+    {{ exceptions.raise_compiler_error(
+        "row_hash_number has no version for the adapter '" ~ adapter.type() ~ "': add "
+        ~ adapter.type() ~ "__row_hash_number to macros/engines/, or run every build with --full-refresh"
+    ) }}
+{%- endmacro %}
+
+{% macro duckdb__row_hash_number(columns) -%}
+    cast(hash({{ columns | join(', ') }}) as decimal(38, 0))
+{%- endmacro %}
+
+{% macro postgres__row_hash_number(columns) -%}
+    cast(('x' || substr(md5({{ lead_scoring.fingerprint_text(columns) }}), 1, 16))::bit(64)::bigint as decimal(38, 0))
+{%- endmacro %}
+
+{% macro spark__row_hash_number(columns) -%}
+    cast(xxhash64({{ columns | join(', ') }}) as decimal(38, 0))
+{%- endmacro %}
+
+{#- The event_ids whose staged rows an incremental run re-derives (none in a full build). -#}
+{% macro changed_event_ids() -%}
+    select event_id from {{ ref('stg_raw__events_changes') }} where event_id is not null
+{%- endmacro %}
+
+{#-
+    The leads an edit, withdrawal or late arrival of an event older than the cutoff rescores
+    whole (int_lead_fingerprints): the leads of every copy, before and after, of such an event.
+-#}
+{% macro leads_of_changed_old_events() -%}
+    select distinct changes.lead_id
+    from {{ ref('stg_raw__events_changes') }} as changes
+    where
+        changes.lead_id is not null
+        and changes.event_id in (
+            select event_id from {{ ref('stg_raw__events_changes') }}
+            where occurred_at < {{ lead_scoring.incremental_cutoff() }}
+        )
+{%- endmacro %}
