@@ -5,11 +5,6 @@
     only what changed.
 -#}
 
-{#- True when this dbt run continues the published warehouse (run.py passed a cutoff). -#}
-{% macro continues_previous_build() -%}
-    {{ return(lead_scoring.incremental_since_text() is not none and not flags.FULL_REFRESH) }}
-{%- endmacro %}
-
 {#- One row per raw event row, cleaned: stg_raw__events' columns before de-duplication. -#}
 {% macro cleaned_event_rows(relation) -%}
     select

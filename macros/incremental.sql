@@ -24,6 +24,11 @@
     {{ return(match.group(1) ~ ' ' ~ (match.group(2) or '00') ~ ':' ~ (match.group(3) or '00') ~ ':' ~ (match.group(4) or '00') ~ '.' ~ (fraction ~ '000000')[:6]) }}
 {%- endmacro %}
 
+{#- True when this dbt run continues the published warehouse (run.py passed a cutoff). -#}
+{% macro continues_previous_build() -%}
+    {{ return(lead_scoring.incremental_since_text() is not none and not flags.FULL_REFRESH) }}
+{%- endmacro %}
+
 {#- True when this model continues its existing table from the cutoff on (else it is computed whole). -#}
 {% macro is_incremental_window() -%}
     {{ return(is_incremental() and lead_scoring.incremental_since_text() is not none) }}
@@ -64,7 +69,7 @@
     runs) selects.
 -#}
 {% macro incremental_window_config(time_column, extra_macro=none) -%}
-    {%- set whole = lead_scoring.incremental_since_text() is none or flags.FULL_REFRESH -%}
+    {%- set whole = not lead_scoring.continues_previous_build() -%}
     {%- set hooks = [] -%}
     {%- set window_args = "none" if time_column is none else "'" ~ time_column ~ "'" -%}
     {%- if not whole -%}
