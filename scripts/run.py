@@ -849,6 +849,10 @@ def summary_lines(
     """The whole summary printed after dbt's log (header, counts, problems)."""
     lines = header_lines(args, locations, header)
     lines += [line for kind in COUNTED_KINDS if (line := count_line(kind, nodes)) is not None]
+    if nodes and getattr(args, "incremental_since", None):
+        lines.append(
+            f"  {'unit tests:':<12}left out (they passed on this code in the published build)"
+        )
     if not nodes:
         lines.append("  nothing selected: no node ran")
     return lines + problem_lines(session, nodes)

@@ -11,6 +11,7 @@ re-scored whole), and a rule-table edit (which makes the next run a full build).
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -214,6 +215,9 @@ def test_the_first_run_is_full_and_the_next_ones_incremental(daily: Daily) -> No
     for step in daily.steps[1:]:
         assert "mode:       incremental, recomputing from" in step.output
         assert "An incremental run starts from a copy of the published warehouse" in step.output
+        assert "unit tests: left out" in step.output
+    assert "unit tests: left out" not in daily.steps[0].output
+    assert re.search(r"unit tests: [1-9]\d* passed, 0 warned, 0 failed", daily.full_step.output)
     assert "mode:       full build (--full-refresh)" in daily.full_step.output
 
 
