@@ -5,6 +5,11 @@
     only what changed.
 -#}
 
+{#- The columns of a staged event row as the raw export gives them (before its verdict). -#}
+{% macro staged_event_columns() -%}
+    {{ return(['event_id', 'lead_id', 'event_type', 'url', 'campaign', 'occurred_at']) }}
+{%- endmacro %}
+
 {#- One row per raw event row, cleaned: stg_raw__events' columns before de-duplication. -#}
 {% macro cleaned_event_rows(relation) -%}
     select

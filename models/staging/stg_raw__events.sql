@@ -22,14 +22,7 @@
 {#- the rows to stage: in an incremental run, the current rows stg_raw__events_changes lists -#}
 {%- set rows_to_stage -%}
     {%- if is_incremental() -%}
-    select
-        event_id,
-        lead_id,
-        event_type,
-        url,
-        campaign,
-        occurred_at,
-        timestamp_issue
+    select {{ lead_scoring.staged_event_columns() | join(', ') }}, timestamp_issue
     from {{ ref('stg_raw__events_changes') }}
     where side = 'current'
     {%- else -%}

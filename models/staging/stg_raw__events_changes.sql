@@ -23,7 +23,7 @@
 {%- if continues %}
     {%- set current_rows_listed = 'event_id is null or event_id in (select event_id from changed_keys)' %}
 {%- endif %}
-{%- set compared = ['event_id', 'lead_id', 'event_type', 'url', 'campaign', 'occurred_at'] %}
+{%- set compared = lead_scoring.staged_event_columns() %}
 
 {#-
     The raw and the previous rows are read where they are used, not as CTEs: a CTE read twice is
