@@ -10,9 +10,12 @@ leads as (
     where current_stage = 'mql'
 ),
 
+-- the reasons of the MQL leads only: formatting and ranking every lead's took 3 s at 1M leads
 contributions as (
     select * from {{ ref('fct_score_contributions') }}
-    where points > 0
+    where
+        points > 0
+        and lead_id in (select leads.lead_id from leads)
 ),
 
 fit_grades as (
