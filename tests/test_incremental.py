@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,7 +22,7 @@ from typing import Any
 import duckdb
 import pytest
 from conftest import RawData, RunOrchestrator, load_script
-from dbt_harness import marts_rows, same_within_spec
+from dbt_harness import marts_rows, run_dbt, same_within_spec
 
 RAW_TABLES = ("leads", "accounts", "events", "sales_dispositions", "opportunities")
 # (table, timestamp column that says when a row reaches the CRM export)
@@ -156,6 +157,7 @@ class Daily:
     full: Path
     full_step: Step
     rewrite: Rewrite
+    project: Path
 
 
 @pytest.fixture(scope="module")
@@ -205,6 +207,7 @@ def daily(
         full=full,
         full_step=Step(code, output),
         rewrite=rewrite,
+        project=project,
     )
 
 
@@ -265,6 +268,61 @@ def test_an_incremental_run_restages_only_changed_events_and_rescores_their_lead
     assert [changed.get(event_id) for event_id in rewritten] == [2, 1, 1]
     assert 0 < len(changed) < staged[0] / 10
     assert leads and set(leads) <= set(rescored)
+
+
+@pytest.mark.parametrize(
+    ("test_name", "relation"),
+    [
+        ("unique_stg_raw__events_event_id", "staging.stg_raw__events"),
+        ("unique_int_events_validated_event_id", "intermediate.int_events_validated"),
+    ],
+)
+def test_an_incremental_run_checks_the_event_ids_it_derived_for_copies(
+    daily: Daily, tmp_path: Path, test_name: str, relation: str
+) -> None:
+    """The event_id tests of an incremental run look only at the event_ids it derived again
+    (loaded_by_run), and find a copy of one of them; a full build looks at every row."""
+    warehouse = tmp_path / "lead_scoring.duckdb"
+    shutil.copyfile(daily.incremental, warehouse)
+
+    def compiled(variables: dict[str, str], name: str) -> str:
+        target = tmp_path / name
+        result = run_dbt(
+            daily.project,
+            ["compile", "--quiet", "--select", test_name, "--target-path", str(target)],
+            raw_dir=tmp_path,
+            database=warehouse,
+            variables=variables,
+        )
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        return next((target / "compiled").rglob(f"{test_name}.sql")).read_text()
+
+    incremental_sql = compiled(
+        {"as_of": day_end(DAYS[-1]), "incremental_since": f"{DAYS[-2].isoformat()} 00:00:00"},
+        "incremental",
+    )
+    full_sql = compiled({"as_of": day_end(DAYS[-1])}, "full")
+    derived_by = re.search(r"loaded_by_run = '([^']+)'", incremental_sql)
+    assert derived_by is not None, incremental_sql
+    assert "loaded_by_run" not in full_sql
+    with duckdb.connect(str(warehouse)) as connection:
+        ids = connection.execute(
+            f"select event_id from {relation} where dq_issue is null order by event_id limit 2"
+        ).fetchall()
+        derived, older = ids[0][0], ids[1][0]
+        # a copy of one event as if this run derived it, and of another as a previous run did
+        connection.execute(
+            f"insert into {relation} select * replace (? as loaded_by_run) from {relation} "
+            "where event_id = ?",
+            [derived_by.group(1), derived],
+        )
+        connection.execute(
+            f"insert into {relation} select * from {relation} where event_id = ?", [older]
+        )
+        found_incremental = {row[0] for row in connection.execute(incremental_sql).fetchall()}
+        found_full = {row[0] for row in connection.execute(full_sql).fetchall()}
+    assert found_incremental == {derived}
+    assert found_full == {derived, older}
 
 
 def test_an_edited_rule_table_makes_the_next_run_full(

@@ -79,7 +79,9 @@ final as (
             when event_id is null then 'null_key'
             when key_rank > 1 then 'duplicate_key'
             else timestamp_issue
-        end as dq_issue
+        end as dq_issue,
+        ---------- lineage
+        '{{ invocation_id }}' as loaded_by_run
     from ranked
 )
 
