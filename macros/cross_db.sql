@@ -98,3 +98,23 @@
 {% macro default__round_half_away_from_zero(expr, digits) -%}
     round({{ expr }}, {{ digits }})
 {%- endmacro %}
+
+{#-
+    A 64-bit hash of several columns, to group by one number instead of the columns; none on
+    engines without a cheap one (callers then group by the columns). Equal values hash equal.
+-#}
+{% macro key_hash(columns) -%}
+    {{ return(adapter.dispatch('key_hash', 'lead_scoring')(columns)) }}
+{%- endmacro %}
+
+{% macro default__key_hash(columns) -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{% macro duckdb__key_hash(columns) -%}
+    {{ return('hash(' ~ columns | join(', ') ~ ')') }}
+{%- endmacro %}
+
+{% macro spark__key_hash(columns) -%}
+    {{ return('xxhash64(' ~ columns | join(', ') ~ ')') }}
+{%- endmacro %}

@@ -270,6 +270,49 @@ def test_an_incremental_run_restages_only_changed_events_and_rescores_their_lead
     assert leads and set(leads) <= set(rescored)
 
 
+def compiled_test(
+    project: Path, test_name: str, warehouse: Path, variables: dict[str, str], target: Path
+) -> str:
+    """The SQL of one data test as dbt compiles it with these vars (its invocation's id)."""
+    result = run_dbt(
+        project,
+        ["compile", "--quiet", "--select", test_name, "--target-path", str(target)],
+        raw_dir=target,
+        database=warehouse,
+        variables=variables,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    # the only file compiled (dbt shortens the file names of long test names)
+    (path,) = (target / "compiled").rglob("*.sql")
+    return path.read_text()
+
+
+def test_a_key_test_over_several_columns_finds_a_copied_row(daily: Daily, tmp_path: Path) -> None:
+    """On DuckDB the test first groups by a hash of the key columns, then by the columns of the
+    hashes seen twice: a copied row is still found, and only it."""
+    test_name = "unique_combination_of_columns_fct_lead_score_history_lead_id__scored_at__scored_at"
+    warehouse = tmp_path / "lead_scoring.duckdb"
+    shutil.copyfile(daily.full, warehouse)
+    sql = compiled_test(
+        daily.project, test_name, warehouse, {"as_of": day_end(DAYS[-1])}, tmp_path / "full"
+    )
+    assert "hash(lead_id, scored_at)" in sql
+    with duckdb.connect(str(warehouse)) as connection:
+        assert connection.execute(sql).fetchall() == []
+        row = connection.execute(
+            "select lead_id, scored_at from marts.fct_lead_score_history "
+            "order by lead_id, scored_at limit 1 offset 100"
+        ).fetchone()
+        assert row is not None
+        connection.execute(
+            "insert into marts.fct_lead_score_history select * from "
+            "marts.fct_lead_score_history where lead_id = ? and scored_at = ?",
+            list(row),
+        )
+        found = connection.execute(sql).fetchall()
+    assert found == [(row[0], row[1], 2)]
+
+
 @pytest.mark.parametrize(
     ("test_name", "relation"),
     [
@@ -284,24 +327,16 @@ def test_an_incremental_run_checks_the_event_ids_it_derived_for_copies(
     (loaded_by_run), and find a copy of one of them; a full build looks at every row."""
     warehouse = tmp_path / "lead_scoring.duckdb"
     shutil.copyfile(daily.incremental, warehouse)
-
-    def compiled(variables: dict[str, str], name: str) -> str:
-        target = tmp_path / name
-        result = run_dbt(
-            daily.project,
-            ["compile", "--quiet", "--select", test_name, "--target-path", str(target)],
-            raw_dir=tmp_path,
-            database=warehouse,
-            variables=variables,
-        )
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-        return next((target / "compiled").rglob(f"{test_name}.sql")).read_text()
-
-    incremental_sql = compiled(
+    incremental_sql = compiled_test(
+        daily.project,
+        test_name,
+        warehouse,
         {"as_of": day_end(DAYS[-1]), "incremental_since": f"{DAYS[-2].isoformat()} 00:00:00"},
-        "incremental",
+        tmp_path / "incremental",
     )
-    full_sql = compiled({"as_of": day_end(DAYS[-1])}, "full")
+    full_sql = compiled_test(
+        daily.project, test_name, warehouse, {"as_of": day_end(DAYS[-1])}, tmp_path / "full"
+    )
     derived_by = re.search(r"loaded_by_run = '([^']+)'", incremental_sql)
     assert derived_by is not None, incremental_sql
     assert "loaded_by_run" not in full_sql

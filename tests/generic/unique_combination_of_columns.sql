@@ -9,29 +9,45 @@
     `incremental_loaded_by_run`: for a model with a `loaded_by_run` column (the dbt invocation
     that derived the row), an incremental run checks only the combinations of the rows it
     derived: the other rows are the previous build's, which passed.
+
+    With several columns, on an engine with a cheap 64-bit hash (macros/cross_db.sql key_hash),
+    the rows are first grouped by the hash of the columns, and only the rows of a hash seen
+    more than once are grouped by the columns themselves: the same result, found in about half
+    the time on a 26M-row, four-column key (int_events_matched_to_rules).
 -#}
 {% test unique_combination_of_columns(model, combination_of_columns, incremental_time_column=none, incremental_by_lead=false, incremental_loaded_by_run=false) %}
-    select
-        {{ combination_of_columns | join(', ') }},
-        count(*) as row_count
+    {%- set columns = combination_of_columns | join(', ') %}
+    {%- set key_hash = lead_scoring.key_hash(combination_of_columns) if combination_of_columns | length > 1 else none %}
+    {%- set checked -%}
     {%- if (incremental_time_column or incremental_by_lead) and lead_scoring.incremental_since_text() is not none %}
-    from (
-        select * from {{ model }}
+        select {{ columns }} from {{ model }}
         where {{ lead_scoring.in_incremental_window(incremental_time_column) }}
-    ) as recomputed
     {%- elif incremental_loaded_by_run and lead_scoring.continues_previous_build() %}
-    from (select * from {{ model }}) as checked
-    where exists (
-        select 1 from (select * from {{ model }}) as derived
-        where
-            derived.loaded_by_run = '{{ invocation_id }}'
-            {%- for column in combination_of_columns %}
-            and derived.{{ column }} = checked.{{ column }}
-            {%- endfor %}
-    )
+        select {{ columns }} from (select * from {{ model }}) as checked
+        where exists (
+            select 1 from (select * from {{ model }}) as derived
+            where
+                derived.loaded_by_run = '{{ invocation_id }}'
+                {%- for column in combination_of_columns %}
+                and derived.{{ column }} = checked.{{ column }}
+                {%- endfor %}
+        )
     {%- else %}
-    from {{ model }}
+        select {{ columns }} from {{ model }}
     {%- endif %}
-    group by {{ combination_of_columns | join(', ') }}
+    {%- endset %}
+    select
+        {{ columns }},
+        count(*) as row_count
+    from ({{ checked }}) as checked_rows
+    {%- if key_hash %}
+    where {{ key_hash }} in (
+        select {{ key_hash }} as key_hash
+        from ({{ checked }}) as hashed_rows
+        group by {{ key_hash }}
+        having count(*) > 1
+    )
+    {%- endif %}
+    group by {{ columns }}
     having count(*) > 1
 {% endtest %}
