@@ -111,44 +111,48 @@ steps as (
     where is_won and effective_closed_at is not null
 ),
 
-numbered as (
-    select
-        *,
-        row_number() over (
-            partition by lead_id
-            order by step_at, step_kind, step_key
-        ) as step_number
-    from steps
-),
-
+-- the first won opportunity of each lead: customer is absorbing, so only the dispositions
+-- before it reset (a disposition at the win's time comes first: kind 2 before kind 4)
 first_wins as (
     select
         lead_id,
-        min(step_number) as first_win_step_number
-    from numbered
-    where step_kind = 4
+        min(effective_closed_at) as first_win_at
+    from opportunities
+    where is_won and effective_closed_at is not null
     group by lead_id
 ),
 
 resets as (
     select
-        numbered.*,
+        steps.*,
         coalesce(
-            numbered.step_kind = 2
-            and numbered.disposition_status in ('recycled', 'disqualified')
-            and (first_wins.first_win_step_number is null or numbered.step_number < first_wins.first_win_step_number),
+            steps.step_kind = 2
+            and steps.disposition_status in ('recycled', 'disqualified')
+            and (first_wins.first_win_at is null or steps.step_at <= first_wins.first_win_at),
             false
         ) as is_reset
-    from numbered
+    from steps
     left join first_wins
-        on numbered.lead_id = first_wins.lead_id
+        on steps.lead_id = first_wins.lead_id
 ),
 
+-- Three passes over each lead's steps in order, one sort each (the per-segment windows took
+-- six). A segment runs from one reset to the next, so a running value within the segment is a
+-- running maximum over the lead's steps of a number that grows with segment_number:
+-- segment_number * 4 + the reset's status (1 recycled, 2 disqualified) gives the segment's
+-- base, segment_number * 8 + target_level (0 to 4) its level; the low part is the current
+-- segment's, since its numbers are above every earlier segment's.
 segmented as (
     select
         *,
+        row_number() over (
+            partition by lead_id
+            order by step_at, step_kind, step_key
+        ) as step_number,
         sum(case when is_reset then 1 else 0 end) over (
-            partition by lead_id order by step_number rows between unbounded preceding and current row
+            partition by lead_id
+            order by step_at, step_kind, step_key
+            rows between unbounded preceding and current row
         ) as segment_number
     from resets
 ),
@@ -156,10 +160,13 @@ segmented as (
 based as (
     select
         *,
-        first_value(case when is_reset then disposition_status else 'lead' end) over (
-            partition by lead_id, segment_number order by step_number
-            rows between unbounded preceding and current row
-        ) as segment_base
+        max(
+            case
+                when is_reset then segment_number * 4 + case when disposition_status = 'recycled' then 1 else 2 end
+            end
+        ) over (
+            partition by lead_id order by step_number rows between unbounded preceding and current row
+        ) as base_key
     from segmented
 ),
 
@@ -176,33 +183,54 @@ targeted as (
             when step_kind = 1 and meets_mql_criteria and (segment_base = 'lead' or is_event_instant) then 1
             else 0
         end as target_level
-    from based
+    from (
+        select
+            *,
+            {{ lead_scoring.lifecycle_segment_base('base_key', 'segment_number') }} as segment_base
+        from based
+    ) as with_base
 ),
 
 leveled as (
     select
         *,
-        max(target_level) over (
-            partition by lead_id, segment_number order by step_number
-            rows between unbounded preceding and current row
-        ) as level
+        max(segment_number * 8 + target_level) over (
+            partition by lead_id order by step_number rows between unbounded preceding and current row
+        ) as level_key,
+        -- the previous step's: its level (with its segment), segment and segment base
+        max(segment_number * 8 + target_level) over (
+            partition by lead_id order by step_number rows between unbounded preceding and 1 preceding
+        ) as previous_level_key,
+        max(segment_number) over (
+            partition by lead_id order by step_number rows between unbounded preceding and 1 preceding
+        ) as previous_segment_number,
+        max(base_key) over (
+            partition by lead_id order by step_number rows between unbounded preceding and 1 preceding
+        ) as previous_base_key
     from targeted
 ),
 
 staged as (
     select
         *,
-        coalesce(
-            lag(level) over (partition by lead_id, segment_number order by step_number),
-            0
+        cast(level_key - segment_number * 8 as {{ dbt.type_int() }}) as level,
+        cast(
+            case
+                when previous_level_key is null or previous_segment_number < segment_number then 0
+                else previous_level_key - segment_number * 8
+            end as {{ dbt.type_int() }}
         ) as previous_level,
-        case level
-            when 0 then segment_base
-            when 1 then 'mql'
-            when 2 then 'sql'
-            when 3 then 'opportunity'
-            else 'customer'
-        end as stage_after
+        {{ lead_scoring.lifecycle_stage(
+            'level_key - segment_number * 8',
+            lead_scoring.lifecycle_segment_base('base_key', 'segment_number')
+        ) }} as stage_after,
+        case
+            when previous_level_key is null then 'lead'
+            else {{ lead_scoring.lifecycle_stage(
+                'previous_level_key - previous_segment_number * 8',
+                lead_scoring.lifecycle_segment_base('previous_base_key', 'previous_segment_number')
+            ) }}
+        end as stage_before
     from leveled
 ),
 
@@ -221,7 +249,7 @@ final as (
         previous_level,
         level,
         stage_after,
-        coalesce(lag(stage_after) over (partition by lead_id order by step_number), 'lead') as stage_before,
+        stage_before,
         case when has_mql_promotion then 'hand_raiser' else 'score' end as mql_trigger
     from staged
 )
