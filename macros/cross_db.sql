@@ -100,7 +100,7 @@
 {%- endmacro %}
 
 {#-
-    A 64-bit hash of several columns, to group by one number instead of the columns; none on
+    A 64-bit hash of one or more columns, to group by one number instead of the columns; none on
     engines without a cheap one (callers then group by the columns). Equal values hash equal.
 -#}
 {% macro key_hash(columns) -%}

@@ -10,14 +10,14 @@
     that derived the row), an incremental run checks only the combinations of the rows it
     derived: the other rows are the previous build's, which passed.
 
-    With several columns, on an engine with a cheap 64-bit hash (macros/cross_db.sql key_hash),
-    the rows are first grouped by the hash of the columns, and only the rows of a hash seen
-    more than once are grouped by the columns themselves: the same result, found in about half
-    the time on a 26M-row, four-column key (int_events_matched_to_rules).
+    On an engine with a cheap 64-bit hash (macros/cross_db.sql key_hash), the rows are first
+    grouped by the hash of the columns, and only the rows of a hash seen more than once are
+    grouped by the columns themselves: the same result, found in 1.9 s instead of 2.5 s on 20M
+    event_ids and 2.8 s instead of 4.3 s on int_events_matched_to_rules' 26M-row key.
 -#}
 {% test unique_combination_of_columns(model, combination_of_columns, incremental_time_column=none, incremental_by_lead=false, incremental_loaded_by_run=false) %}
     {%- set columns = combination_of_columns | join(', ') %}
-    {%- set key_hash = lead_scoring.key_hash(combination_of_columns) if combination_of_columns | length > 1 else none %}
+    {%- set key_hash = lead_scoring.key_hash(combination_of_columns) %}
     {%- set checked -%}
     {%- if (incremental_time_column or incremental_by_lead) and lead_scoring.incremental_since_text() is not none %}
         select {{ columns }} from {{ model }}
