@@ -57,6 +57,10 @@ TARGETS = (
 )
 
 
+# lines of a failed step's output the benchmark prints
+FAILED_OUTPUT_LINES = 40
+
+
 @dataclass
 class Measured:
     """One child process: what ran, its wall time, peak RSS and exit code."""
@@ -94,6 +98,10 @@ def measure(label: str, command: list[str], env: dict[str, str] | None = None) -
     print(
         f"    {seconds:8.1f} s   peak {result.peak_gib:5.2f} GiB   exit {result.code}", flush=True
     )
+    if result.code != 0:
+        # why it failed, before its work folder is cleaned up
+        tail = output.splitlines()[-FAILED_OUTPUT_LINES:]
+        print("\n".join(f"      | {line}" for line in tail), flush=True)
     return result
 
 

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+import pytest
 from conftest import PROJECT_DIR, load_script
 
 benchmark = load_script("benchmark")
@@ -28,6 +29,15 @@ def test_union_seconds_counts_overlapping_time_once() -> None:
     ]
     assert benchmark.union_seconds(intervals) == 13.0
     assert benchmark.union_seconds([]) == 0.0
+
+
+def test_a_failed_step_prints_why(capsys: pytest.CaptureFixture[str]) -> None:
+    script = "print('building'); print('Result: 1 test failed, exit 1.'); raise SystemExit(1)"
+    measured = benchmark.measure("full build", [sys.executable, "-c", script])
+    printed = capsys.readouterr().out
+    assert measured.code == 1
+    assert "exit 1" in printed
+    assert "      | Result: 1 test failed, exit 1." in printed
 
 
 def test_one_appended_day_repeats_the_last_day_a_day_later(tmp_path: Path) -> None:
