@@ -67,10 +67,26 @@ event_rows as (
         versions.half_life_days,
         {{ decay_bucket('event_groups.at_time', 'versions.half_life_days') }} as bucket
     from (
-        select * from event_groups
         {% if windowed %}
-        union all
-        select * from states_at_cutoff
+        -- an event exactly at the cutoff and the earlier events carried to it become one row:
+        -- the windows below must never see two rows at one time (each window would order
+        -- them its own way, and a state could take one's sum and the other's end)
+        select
+            lead_id,
+            rule_id,
+            valid_from,
+            at_time,
+            cast(sum(event_count) as {{ dbt.type_bigint() }}) as event_count,
+            sum(decayed_event_count) as decayed_event_count,
+            max(last_event_at) as last_event_at
+        from (
+            select * from event_groups
+            union all
+            select * from states_at_cutoff
+        ) as both_sides
+        group by lead_id, rule_id, valid_from, at_time
+        {% else %}
+        select * from event_groups
         {% endif %}
     ) as event_groups
     inner join versions

@@ -15,7 +15,7 @@ import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,8 @@ import duckdb
 import pytest
 from conftest import RawData, RunOrchestrator, load_script
 from dbt_harness import marts_rows, run_dbt, same_within_spec
+
+run_script = load_script("run")
 
 RAW_TABLES = ("leads", "accounts", "events", "sales_dispositions", "opportunities")
 # (table, timestamp column that says when a row reaches the CRM export)
@@ -71,6 +73,41 @@ def old_events_to_rewrite(raw: RawData) -> Rewrite:
     return Rewrite(edited=rows[0][0], withdrawn=rows[1][0], late_copy_of=rows[2][0])
 
 
+@dataclass(frozen=True)
+class AtCutoff:
+    """A new event exactly at the last run's cutoff, for a lead with earlier events of its type:
+    the run carries those to the cutoff, where this event meets them."""
+
+    cutoff: datetime
+    copy_of: str  # an older event of the lead (its type, url and campaign are copied)
+    lead_id: str
+
+
+def event_at_the_cutoff(raw: RawData, cutoff: datetime, not_leads: set[str]) -> AtCutoff:
+    with duckdb.connect() as connection:
+        row = connection.execute(
+            "select event_id, lead_id from "
+            f"read_parquet('{raw.folder / 'events.parquet'}') "
+            "where event_id = trim(event_id) and lead_id = trim(lead_id) and lead_id like 'L%' "
+            "and event_type = 'page_view' "
+            "and try_cast(occurred_at as timestamp) < ? - interval 1 day "
+            "and not list_contains(?, lead_id) order by event_id limit 1",
+            [cutoff, sorted(not_leads)],
+        ).fetchone()
+    assert row is not None
+    return AtCutoff(cutoff=cutoff, copy_of=row[0], lead_id=row[1])
+
+
+def leads_of_events(raw: RawData, event_ids: list[str]) -> set[str]:
+    with duckdb.connect() as connection:
+        rows = connection.execute(
+            f"select distinct lead_id from read_parquet('{raw.folder / 'events.parquet'}') "
+            "where list_contains(?, event_id)",
+            [event_ids],
+        ).fetchall()
+    return {row[0] for row in rows}
+
+
 def export_day(
     raw: RawData,
     folder: Path,
@@ -78,6 +115,7 @@ def export_day(
     *,
     changed_title: str | None,
     rewrite: Rewrite | None = None,
+    at_cutoff: AtCutoff | None = None,
 ) -> None:
     """The raw folder as the CRM export looks at the end of `day`.
 
@@ -120,6 +158,12 @@ def export_day(
                     "union all select * replace ('LATE-1' as event_id, 'quote_request' as "
                     f"event_type) from {source} where event_id = '{rewrite.late_copy_of}'"
                 )
+            if table == "events" and at_cutoff:
+                select += (
+                    " union all select * replace ('AT-CUTOFF-1' as event_id, timestamp "
+                    f"'{at_cutoff.cutoff}' as occurred_at) from {source} "
+                    f"where event_id = '{at_cutoff.copy_of}'"
+                )
             if table == "leads" and changed_title:
                 select = (
                     "select * replace (case when upper(trim(lead_id)) = "
@@ -158,6 +202,7 @@ class Daily:
     full_step: Step
     rewrite: Rewrite
     project: Path
+    at_cutoff: AtCutoff
 
 
 @pytest.fixture(scope="module")
@@ -174,15 +219,25 @@ def daily(
     rewrite = old_events_to_rewrite(raw_data)
     warehouse = root / "daily" / "lead_scoring.duckdb"
     steps = []
+    at_cutoff = None
     for number, day in enumerate(DAYS):
         folder = root / f"raw_{day.isoformat()}"
         last = number == len(DAYS) - 1
+        if last:
+            latest = run_script.watermark(warehouse)
+            assert latest is not None
+            cutoff = latest - timedelta(days=run_script.DEFAULT_LOOKBACK_DAYS)
+            rewritten = leads_of_events(
+                raw_data, [rewrite.edited, rewrite.withdrawn, rewrite.late_copy_of]
+            )
+            at_cutoff = event_at_the_cutoff(raw_data, cutoff, {changed, DELETED_LEAD, *rewritten})
         export_day(
             raw_data,
             folder,
             day,
             changed_title=changed if last else None,
             rewrite=rewrite if last else None,
+            at_cutoff=at_cutoff,
         )
         code, output = run_orchestrator(
             project,
@@ -208,6 +263,7 @@ def daily(
         full_step=Step(code, output),
         rewrite=rewrite,
         project=project,
+        at_cutoff=at_cutoff,
     )
 
 
@@ -311,6 +367,36 @@ def test_a_key_test_over_several_columns_finds_a_copied_row(daily: Daily, tmp_pa
         )
         found = connection.execute(sql).fetchall()
     assert found == [(row[0], row[1], 2)]
+
+
+def test_an_event_at_the_cutoff_meets_the_events_carried_to_it(daily: Daily) -> None:
+    """A new event exactly at the last run's cutoff, of a lead that is not rescored and has
+    earlier events of its type: those enter as their decayed count at the cutoff, at the same
+    time as the event, and the lead's history and scores are still a full build's."""
+    at = daily.at_cutoff
+    since = at.cutoff.isoformat(sep=" ", timespec="microseconds")
+    assert f"incremental, recomputing from {since} UTC" in daily.steps[-1].output
+    found = {}
+    for name, path in (("incremental", daily.incremental), ("full", daily.full)):
+        with duckdb.connect(str(path), read_only=True) as connection:
+            staged = connection.execute(
+                "select occurred_at, dq_issue from staging.stg_raw__events "
+                "where event_id = 'AT-CUTOFF-1'"
+            ).fetchall()
+            assert staged == [(at.cutoff, None)], name
+            found[name] = connection.execute(
+                "select scored_at, engagement_score, total_score, meets_mql_criteria "
+                "from marts.fct_lead_score_history where lead_id = ? order by scored_at",
+                [at.lead_id],
+            ).fetchall()
+    with duckdb.connect(str(daily.incremental), read_only=True) as connection:
+        rescored = connection.execute(
+            "select is_rescored from intermediate.int_lead_fingerprints where lead_id = ?",
+            [at.lead_id],
+        ).fetchone()
+    assert rescored == (False,)
+    assert any(row[0] == at.cutoff for row in found["full"])
+    assert differences(found["incremental"], found["full"]) == []
 
 
 @pytest.mark.parametrize(
