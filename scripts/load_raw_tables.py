@@ -20,7 +20,7 @@ reads:
   ``LEAD_SCORING_PG_DATABASE`` (lead_scoring), ``LEAD_SCORING_PG_SSLMODE`` (prefer). All
   tables are replaced in one transaction, so readers see either the old or the new tables.
 - spark (local session): ``LEAD_SCORING_SPARK_DIR`` (/tmp/lead_scoring_spark: warehouse and
-  metastore), ``LEAD_SCORING_SPARK_MASTER`` (local[2]), ``LEAD_SCORING_SPARK_DRIVER_MEMORY``
+  metastore), ``LEAD_SCORING_SPARK_MASTER`` (local[1]), ``LEAD_SCORING_SPARK_DRIVER_MEMORY``
   (2g).
 
 Exit codes: 0 loaded, 2 a raw file or column is missing, or the warehouse is unreachable.
@@ -269,7 +269,7 @@ def spark_settings() -> dict[str, str]:
     """The Spark session configuration of the `spark` target in profiles.yml."""
     spark_dir = env("LEAD_SCORING_SPARK_DIR", SPARK_DIR_DEFAULT)
     return {
-        "spark.master": env("LEAD_SCORING_SPARK_MASTER", "local[2]"),
+        "spark.master": env("LEAD_SCORING_SPARK_MASTER", "local[1]"),
         "spark.driver.memory": env("LEAD_SCORING_SPARK_DRIVER_MEMORY", "2g"),
         "spark.sql.warehouse.dir": f"{spark_dir}/warehouse",
         "spark.hadoop.javax.jdo.option.ConnectionURL": (
