@@ -111,14 +111,14 @@ steps as (
     where is_won and effective_closed_at is not null
 ),
 
--- the first won opportunity of each lead: customer is absorbing, so only the dispositions
--- before it reset (a disposition at the win's time comes first: kind 2 before kind 4)
+-- the first win step of each lead: customer is absorbing, so only the dispositions before it
+-- reset (a disposition at the win's time comes first: kind 2 before kind 4)
 first_wins as (
     select
         lead_id,
-        min(effective_closed_at) as first_win_at
-    from opportunities
-    where is_won and effective_closed_at is not null
+        min(step_at) as first_win_at
+    from steps
+    where step_kind = 4
     group by lead_id
 ),
 
@@ -220,10 +220,7 @@ staged as (
                 else previous_level_key - segment_number * 8
             end as {{ dbt.type_int() }}
         ) as previous_level,
-        {{ lead_scoring.lifecycle_stage(
-            'level_key - segment_number * 8',
-            lead_scoring.lifecycle_segment_base('base_key', 'segment_number')
-        ) }} as stage_after,
+        {{ lead_scoring.lifecycle_stage('level_key - segment_number * 8', 'segment_base') }} as stage_after,
         case
             when previous_level_key is null then 'lead'
             else {{ lead_scoring.lifecycle_stage(
