@@ -9,8 +9,10 @@
     Linear in the number of events and instants, never pairing an instant with every earlier
     event:
     1. event_states: the decayed count of each lead and version at each of its event times, a
-       running sum of bucketed decay weights (macros/scoring.sql explains the identity; an event
-       in a later bucket than the version's first adds the earlier buckets' totals);
+       running sum of bucketed decay weights in one sorted pass (macros/scoring.sql explains the
+       identity); events at one time are peers of that pass, so they share one state whatever
+       their order. Only versions whose events span decay buckets (a short half-life over a long
+       history) add the earlier buckets' totals, and take their next event from a later bucket;
     2. states_at_instants: each state paired with the lead's instants from its event time until
        the version's next event (macros/scoring.sql, a list filter on DuckDB);
     3. the state decayed to the instant, 0.5 ^ (age / half-life) with an exponent >= 0.
@@ -21,36 +23,35 @@
     events themselves.
 -#}
 {% macro engagement_contribution_ctes(windowed) -%}
+-- each version, and whether its events fall in more than one decay bucket (rare: only a short
+-- half-life over a long history does it; a bucket is 512 half-lives)
 versions as (
-    select distinct
-        rule_id,
-        valid_from,
-        valid_from_at,
-        valid_to_at,
-        points,
-        max_points,
-        half_life_days
-    from matched_events
-),
-
-event_groups as (
     select
-        lead_id,
-        rule_id,
-        valid_from,
-        occurred_at as at_time,
-        count(*) as event_count,
-        cast(count(*) as {{ type_double() }}) as decayed_event_count,
-        occurred_at as last_event_at
-    from matched_events
-    {% if windowed %}
-    where {{ lead_scoring.in_incremental_window('occurred_at') }}
-    {% endif %}
-    group by lead_id, rule_id, valid_from, occurred_at
+        *,
+        {{ lead_scoring.decay_bucket('first_event_at', 'half_life_days') }}
+        <> {{ lead_scoring.decay_bucket('last_row_at', 'half_life_days') }} as spans_buckets
+    from (
+        select
+            rule_id,
+            valid_from,
+            valid_from_at,
+            valid_to_at,
+            points,
+            max_points,
+            half_life_days,
+            min(occurred_at) as first_event_at,
+            {% if windowed -%}
+            -- the events carried to the cutoff become a row at the cutoff
+            greatest(max(occurred_at), {{ lead_scoring.incremental_cutoff() }}) as last_row_at
+            {%- else -%}
+            max(occurred_at) as last_row_at
+            {%- endif %}
+        from matched_events
+        group by rule_id, valid_from, valid_from_at, valid_to_at, points, max_points, half_life_days
+    ) as version_events
 ),
 
 {% if windowed %}
-
 -- the events before the cutoff of each lead and version, decayed to the cutoff
 states_at_cutoff as (
     {{ lead_scoring.decayed_event_counts_at(
@@ -61,127 +62,131 @@ states_at_cutoff as (
 ),
 {% endif %}
 
+-- one row per matched event (and, in an incremental run, per lead and version carried to the
+-- cutoff) with its weight in its decay bucket. Rows at one time (two events, or an event at the
+-- cutoff) are peers of the windows below, which give them one state, whatever their order.
 event_rows as (
     select
-        event_groups.*,
-        versions.half_life_days,
-        {{ decay_bucket('event_groups.at_time', 'versions.half_life_days') }} as bucket
+        *,
+        decayed_event_count * {{ decay_weight('at_time', 'half_life_days', 'bucket') }} as weight
     from (
-        {% if windowed %}
-        -- an event exactly at the cutoff and the earlier events carried to it become one row:
-        -- the windows below must never see two rows at one time (each window would order
-        -- them its own way, and a state could take one's sum and the other's end)
         select
-            lead_id,
-            rule_id,
-            valid_from,
-            at_time,
-            cast(sum(event_count) as {{ dbt.type_bigint() }}) as event_count,
-            sum(decayed_event_count) as decayed_event_count,
-            max(last_event_at) as last_event_at
+            event_rows.*,
+            versions.half_life_days,
+            versions.spans_buckets,
+            {{ decay_bucket('event_rows.at_time', 'versions.half_life_days') }} as bucket
         from (
-            select * from event_groups
+            select
+                lead_id,
+                rule_id,
+                valid_from,
+                occurred_at as at_time,
+                cast(1 as {{ dbt.type_bigint() }}) as event_count,
+                cast(1.0 as {{ type_double() }}) as decayed_event_count,
+                occurred_at as last_event_at
+            from matched_events
+            {% if windowed %}
+            where {{ lead_scoring.in_incremental_window('occurred_at') }}
             union all
             select * from states_at_cutoff
-        ) as both_sides
-        group by lead_id, rule_id, valid_from, at_time
-        {% else %}
-        select * from event_groups
-        {% endif %}
-    ) as event_groups
-    inner join versions
-        on
-            event_groups.rule_id = versions.rule_id
-            and event_groups.valid_from = versions.valid_from
-    where versions.points <> 0
+            {% endif %}
+        ) as event_rows
+        inner join versions
+            on
+                event_rows.rule_id = versions.rule_id
+                and event_rows.valid_from = versions.valid_from
+        where versions.points <> 0
+    ) as bucketed
 ),
 
--- the decayed count of each lead and version at each of its event times: one running sum of
--- bucketed decay weights per decay bucket, plus (rarely) the totals of earlier buckets
+-- the state of each lead and version in its decay bucket at each of its event times: one
+-- sorted pass (a running sum of bucketed decay weights, macros/scoring.sql explains the
+-- identity). Within a version whose events span buckets, the earlier buckets follow.
 event_states as (
     select
-        *,
-        sum(weight) over bucket_so_far as bucket_weight,
-        sum(event_count) over version_so_far as matched_event_count,
-        -- no frame: Spark allows none on lead()
-        lead(at_time) over (partition by lead_id, rule_id, valid_from order by at_time) as next_event_at,
-        min(bucket) over version_so_far as first_bucket
-    from (
-        select
-            *,
-            decayed_event_count * {{ decay_weight('at_time', 'half_life_days', 'bucket') }} as weight
-        from event_rows
-    ) as weighted
-    window
-        bucket_so_far as (
+        lead_id,
+        rule_id,
+        valid_from,
+        half_life_days,
+        spans_buckets,
+        bucket,
+        at_time,
+        sum(weight) over so_far as bucket_weight,
+        sum(event_count) over so_far as bucket_event_count,
+        max(last_event_at) over so_far as last_event_at,
+        -- no frame: Spark allows none on lead(); a peer's next row is at its own time, so only
+        -- the last of the peers holds until the next event
+        lead(at_time) over (
             partition by lead_id, rule_id, valid_from, bucket
             order by at_time
-            rows between unbounded preceding and current row
-        ),
-        version_so_far as (
-            partition by lead_id, rule_id, valid_from
-            order by at_time
-            rows between unbounded preceding and current row
-        )
+        ) as next_in_bucket_at
+    from event_rows
+    window so_far as (
+        partition by lead_id, rule_id, valid_from, bucket
+        order by at_time
+        range between unbounded preceding and current row
+    )
 ),
 
-later_bucket_states as (
-    select * from event_states
-    where bucket > first_bucket
-),
-
+-- versions whose events span buckets: each bucket's total weight, events and first event
 bucket_totals as (
     select
-        event_states.lead_id,
-        event_states.rule_id,
-        event_states.valid_from,
-        event_states.bucket,
-        {{ ordered_sum('event_states.weight', 'event_states.at_time') }} as bucket_weight
-    from event_states
-    where
-        exists (
-            select 1 from later_bucket_states
-            where
-                later_bucket_states.lead_id = event_states.lead_id
-                and later_bucket_states.rule_id = event_states.rule_id
-                and later_bucket_states.valid_from = event_states.valid_from
-        )
-    group by event_states.lead_id, event_states.rule_id, event_states.valid_from, event_states.bucket
+        lead_id,
+        rule_id,
+        valid_from,
+        bucket,
+        {{ ordered_sum('weight', 'at_time') }} as bucket_weight,
+        sum(event_count) as event_count,
+        min(at_time) as first_at
+    from event_rows
+    where spans_buckets
+    group by lead_id, rule_id, valid_from, bucket
 ),
 
-carried as (
+-- and, at each event time, the earlier buckets' weights decayed to it, their events, and the
+-- first event of a later bucket (where the state ends if its own bucket has no later event)
+other_buckets as (
     select
-        later_bucket_states.lead_id,
-        later_bucket_states.rule_id,
-        later_bucket_states.valid_from,
-        later_bucket_states.at_time,
-        -- an earlier bucket's weights decayed to the event time itself: the exponent is >= 0, so
-        -- nothing underflows before it must
+        bucket_times.lead_id,
+        bucket_times.rule_id,
+        bucket_times.valid_from,
+        bucket_times.at_time,
+        -- the exponent is >= 0, so nothing underflows before it must
         {{ ordered_sum(
-            'bucket_totals.bucket_weight * (' ~ power_of_half(
-                decay_bucket_half_lives() ~ ' * (later_bucket_states.bucket - bucket_totals.bucket)'
+            'case when bucket_totals.bucket < bucket_times.bucket then bucket_totals.bucket_weight * ('
+            ~ power_of_half(
+                decay_bucket_half_lives() ~ ' * (bucket_times.bucket - bucket_totals.bucket)'
                 ~ ' - ' ~ half_lives_to_bucket_end(
-                    'later_bucket_states.at_time', 'later_bucket_states.half_life_days', 'later_bucket_states.bucket'
+                    'bucket_times.at_time', 'bucket_times.half_life_days', 'bucket_times.bucket'
                 )
-            ) ~ ')',
+            ) ~ ') else 0.0 end',
             'bucket_totals.bucket'
-        ) }} as carried_decayed_event_count
-    from later_bucket_states
+        ) }} as carried_decayed_event_count,
+        sum(
+            case when bucket_totals.bucket < bucket_times.bucket then bucket_totals.event_count else 0 end
+        ) as earlier_event_count,
+        min(case when bucket_totals.bucket > bucket_times.bucket then bucket_totals.first_at end) as next_bucket_at
+    from (
+        select distinct lead_id, rule_id, valid_from, half_life_days, bucket, at_time
+        from event_rows
+        where spans_buckets
+    ) as bucket_times
     inner join bucket_totals
         on
-            later_bucket_states.lead_id = bucket_totals.lead_id
-            and later_bucket_states.rule_id = bucket_totals.rule_id
-            and later_bucket_states.valid_from = bucket_totals.valid_from
-            and bucket_totals.bucket < later_bucket_states.bucket
+            bucket_times.lead_id = bucket_totals.lead_id
+            and bucket_times.rule_id = bucket_totals.rule_id
+            and bucket_times.valid_from = bucket_totals.valid_from
+            and bucket_totals.bucket <> bucket_times.bucket
     group by
-        later_bucket_states.lead_id,
-        later_bucket_states.rule_id,
-        later_bucket_states.valid_from,
-        later_bucket_states.at_time
+        bucket_times.lead_id,
+        bucket_times.rule_id,
+        bucket_times.valid_from,
+        bucket_times.at_time
 ),
 
 -- each state holds from its event time until the version's next event, within the version's
 -- validity
+{%- set next_event = 'coalesce(event_states.next_in_bucket_at, other_buckets.next_bucket_at)' %}
 states as (
     select
         event_states.lead_id,
@@ -189,7 +194,8 @@ states as (
         event_states.valid_from,
         event_states.half_life_days,
         event_states.at_time,
-        event_states.matched_event_count,
+        event_states.bucket_event_count
+        + coalesce(other_buckets.earlier_event_count, 0) as matched_event_count,
         event_states.last_event_at,
         case
             when event_states.half_life_days is null then event_states.bucket_weight
@@ -201,28 +207,28 @@ states as (
                 ) }}
             )
         end
-        + coalesce(carried.carried_decayed_event_count, 0.0) as decayed_event_count,
+        + coalesce(other_buckets.carried_decayed_event_count, 0.0) as decayed_event_count,
         case
             when versions.valid_from_at > event_states.at_time then versions.valid_from_at
             else event_states.at_time
         end as holds_from,
         case
-            when event_states.next_event_at is null then versions.valid_to_at
-            when versions.valid_to_at is null then event_states.next_event_at
-            when versions.valid_to_at < event_states.next_event_at then versions.valid_to_at
-            else event_states.next_event_at
+            when {{ next_event }} is null then versions.valid_to_at
+            when versions.valid_to_at is null then {{ next_event }}
+            when versions.valid_to_at < {{ next_event }} then versions.valid_to_at
+            else {{ next_event }}
         end as holds_until
     from event_states
     inner join versions
         on
             event_states.rule_id = versions.rule_id
             and event_states.valid_from = versions.valid_from
-    left join carried
+    left join other_buckets
         on
-            event_states.lead_id = carried.lead_id
-            and event_states.rule_id = carried.rule_id
-            and event_states.valid_from = carried.valid_from
-            and event_states.at_time = carried.at_time
+            event_states.lead_id = other_buckets.lead_id
+            and event_states.rule_id = other_buckets.rule_id
+            and event_states.valid_from = other_buckets.valid_from
+            and event_states.at_time = other_buckets.at_time
 ),
 
 -- each state at every evaluation instant it holds for

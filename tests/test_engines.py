@@ -413,21 +413,28 @@ def run_spark(raw_dir: Path, workdir: Path) -> EngineRun:
         "LEAD_SCORING_SPARK_SCHEMA": "lead_scoring",
         "LEAD_SCORING_RAW_SCHEMA": "raw",
     }
-    run(
-        [sys.executable, str(project / "scripts" / "load_raw_tables.py"),
-         "--raw-dir", str(raw_dir), "--target", "spark"],
-        env,
-        project,
-    )  # fmt: skip
-    completed, seconds = build(project, "spark", env)
+
+    def load_and_build() -> tuple[subprocess.CompletedProcess, float]:
+        run(
+            [sys.executable, str(project / "scripts" / "load_raw_tables.py"),
+             "--raw-dir", str(raw_dir), "--target", "spark"],
+            env,
+            project,
+        )  # fmt: skip
+        return build(project, "spark", env)
+
+    completed, seconds = load_and_build()
     dbt_log = project / "logs" / "dbt.log"
     output = completed.stdout + completed.stderr
     if completed.returncode != 0 and (
         SPARK_DESERIALIZATION_RACE in output
         or (dbt_log.exists() and SPARK_DESERIALIZATION_RACE in dbt_log.read_text(errors="replace"))
     ):
+        # from scratch: the failed build can leave a table in the metastore without its files,
+        # which the next build's incremental models would then read
         print("\nspark: the build hit Spark's local-mode deserialization race; building again")
-        completed, seconds = build(project, "spark", env)
+        shutil.rmtree(workdir / "spark", ignore_errors=True)
+        completed, seconds = load_and_build()
     result = EngineRun("spark", completed, seconds)
     if completed.returncode == 0:
         result.marts = read_spark_marts(project, env, workdir)
