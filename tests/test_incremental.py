@@ -4,8 +4,9 @@ runs, each continuing the published warehouse, gives the same marts as one full 
 The raw data grows as it would in production: new leads and events every day, events that
 arrive a day or two late (inside the lookback window), a lead whose job title changes (its
 whole history is re-scored), a lead deleted from the CRM, history rewritten by the export (an
-event older than the cutoff edited, one withdrawn, one arriving weeks late: their leads are
-re-scored whole), and a rule-table edit (which makes the next run a full build).
+event older than the cutoff edited, one moved to another day, one withdrawn, one arriving weeks
+late: their leads are re-scored whole), and a rule-table edit (which makes the next run a full
+build).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class Rewrite:
     edited: str  # its event_type becomes demo_request
     withdrawn: str  # gone from the export
     late_copy_of: str  # a new event (LATE-1, a quote_request) at this one's lead and time
+    moved: str  # its occurred_at moves two days later (still before the cutoff)
 
 
 def old_events_to_rewrite(raw: RawData) -> Rewrite:
@@ -67,10 +69,12 @@ def old_events_to_rewrite(raw: RawData) -> Rewrite:
             f"read_parquet('{raw.folder / 'events.parquet'}') "
             "where event_id = trim(event_id) and lead_id like 'L%' and try_cast(occurred_at as "
             "timestamp) between timestamp '2026-10-05' and timestamp '2026-10-15' "
-            "order by event_id limit 3"
+            "order by event_id limit 4"
         ).fetchall()
-    assert len(rows) == 3, rows
-    return Rewrite(edited=rows[0][0], withdrawn=rows[1][0], late_copy_of=rows[2][0])
+    assert len(rows) == 4, rows
+    return Rewrite(
+        edited=rows[0][0], withdrawn=rows[1][0], late_copy_of=rows[2][0], moved=rows[3][0]
+    )
 
 
 @dataclass(frozen=True)
@@ -153,7 +157,9 @@ def export_day(
             if table == "events" and rewrite:
                 select = (
                     "select * replace (case when event_id = "
-                    f"'{rewrite.edited}' then 'demo_request' else event_type end as event_type) "
+                    f"'{rewrite.edited}' then 'demo_request' else event_type end as event_type, "
+                    f"case when event_id = '{rewrite.moved}' then occurred_at + interval 2 day "
+                    "else occurred_at end as occurred_at) "
                     f"from ({select}) where event_id is distinct from '{rewrite.withdrawn}' "
                     "union all select * replace ('LATE-1' as event_id, 'quote_request' as "
                     f"event_type) from {source} where event_id = '{rewrite.late_copy_of}'"
@@ -228,7 +234,7 @@ def daily(
             assert latest is not None
             cutoff = latest - timedelta(days=run_script.DEFAULT_LOOKBACK_DAYS)
             rewritten = leads_of_events(
-                raw_data, [rewrite.edited, rewrite.withdrawn, rewrite.late_copy_of]
+                raw_data, [rewrite.edited, rewrite.withdrawn, rewrite.late_copy_of, rewrite.moved]
             )
             at_cutoff = event_at_the_cutoff(raw_data, cutoff, {changed, DELETED_LEAD, *rewritten})
         export_day(
@@ -303,7 +309,7 @@ def test_an_incremental_run_recomputes_only_part_of_the_history(daily: Daily) ->
 def test_an_incremental_run_restages_only_changed_events_and_rescores_their_leads(
     daily: Daily,
 ) -> None:
-    rewritten = (daily.rewrite.edited, daily.rewrite.withdrawn, "LATE-1")
+    rewritten = (daily.rewrite.edited, daily.rewrite.withdrawn, "LATE-1", daily.rewrite.moved)
     with duckdb.connect(str(daily.incremental), read_only=True) as connection:
         changed = dict(
             connection.execute(
@@ -320,8 +326,9 @@ def test_an_incremental_run_restages_only_changed_events_and_rescores_their_lead
             "select lead_id from intermediate.int_lead_fingerprints where is_rescored"
         ).fetchall()
     assert staged is not None
-    # edited: a current and a previous row; withdrawn: a previous one; late: a current one
-    assert [changed.get(event_id) for event_id in rewritten] == [2, 1, 1]
+    # edited: a current and a previous row; withdrawn: a previous one; late: a current one;
+    # moved to another day: a current and a previous row (both days differ)
+    assert [changed.get(event_id) for event_id in rewritten] == [2, 1, 1, 2]
     assert 0 < len(changed) < staged[0] / 10
     assert leads and set(leads) <= set(rescored)
 

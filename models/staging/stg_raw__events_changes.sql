@@ -4,7 +4,8 @@
     whose rows differ between the raw export and the previous build of stg_raw__events (new,
     edited, withdrawn, copied or de-duplicated differently), or whose verdict was after_as_of
     (as_of has moved since); and every current row without an event_id. Rows are compared by
-    their cleaned columns: per event_id, the number of rows and the sum of a 64-bit hash of each.
+    their cleaned columns, by the number of rows and the sum of a 64-bit hash of each: per day of
+    occurred_at first, then per event_id over the rows of the days that differ.
 
     In a full build it is empty: everything is staged again.
 -#}
@@ -24,6 +25,8 @@
     {%- set current_rows_listed = 'event_id is null or event_id in (select event_id from changed_keys)' %}
 {%- endif %}
 {%- set compared = lead_scoring.staged_event_columns() %}
+{#- the day of a row's occurred_at; rows without one share a day of their own -#}
+{%- set day_key = "coalesce(cast(occurred_at as date), cast('1900-01-01' as date))" %}
 
 {#-
     The raw and the previous rows are read where they are used, not as CTEs: a CTE read twice is
@@ -35,9 +38,42 @@ with
 
 {% if continues %}
 
--- per event_id, the rows now minus the rows staged before, in number and in hash sum: one
--- aggregation over both sides (a full outer join of two per-side aggregations took 1.4 s more
--- at 1M leads)
+-- per day of occurred_at (a day of its own for rows without one), the rows now minus the rows
+-- staged before, in number and in hash sum: one aggregation into a few hundred groups
+day_differences as (
+    select
+        day_key,
+        sum(row_sign) as row_count_difference,
+        sum(row_sign * row_hash) as hash_sum_difference
+    from (
+        select
+            {{ day_key }} as day_key,
+            1 as row_sign,
+            {{ lead_scoring.row_hash_number(compared) }} as row_hash
+        from {{ current_rows }} as current_rows
+        where event_id is not null
+
+        union all
+
+        select
+            {{ day_key }} as day_key,
+            -1 as row_sign,
+            {{ lead_scoring.row_hash_number(compared) }} as row_hash
+        from {{ previous }}
+        where event_id is not null
+    ) as both_sides
+    group by day_key
+),
+
+changed_days as (
+    select day_key from day_differences
+    where row_count_difference <> 0 or hash_sum_difference <> 0
+),
+
+-- per event_id, the same difference over the rows of the changed days only: the rows of an
+-- unchanged day are the same on both sides, so they add nothing to any event_id's difference
+-- (an event moved from one day to another changes both days). Grouping 20M rows by event_id
+-- took 10 of the model's 12 s at 1M leads; the changed days hold a few hundred thousand.
 key_differences as (
     select
         event_id,
@@ -49,7 +85,7 @@ key_differences as (
             1 as row_sign,
             {{ lead_scoring.row_hash_number(compared) }} as row_hash
         from {{ current_rows }} as current_rows
-        where event_id is not null
+        where event_id is not null and {{ day_key }} in (select changed_days.day_key from changed_days)
 
         union all
 
@@ -58,7 +94,7 @@ key_differences as (
             -1 as row_sign,
             {{ lead_scoring.row_hash_number(compared) }} as row_hash
         from {{ previous }}
-        where event_id is not null
+        where event_id is not null and {{ day_key }} in (select changed_days.day_key from changed_days)
     ) as both_sides
     group by event_id
 ),
