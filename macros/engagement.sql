@@ -20,7 +20,8 @@
     `windowed` (an incremental run, macros/incremental.sql): `instants` holds the instants from
     the cutoff on (all of a rescored lead's), and the events before the cutoff enter as one row
     per lead and version, their decayed count at the cutoff, which continues exactly like the
-    events themselves.
+    events themselves. Only the versions with events from the cutoff on take the sorted pass;
+    for the others (most of them) the state at the cutoff is the last one.
 -#}
 {% macro engagement_contribution_ctes(windowed) -%}
 -- each version, and whether its events fall in more than one decay bucket (rare: only a short
@@ -52,18 +53,41 @@ versions as (
 ),
 
 {% if windowed %}
--- the events before the cutoff of each lead and version, decayed to the cutoff
+-- the events from the cutoff on, and those of rescored leads
+window_events as (
+    select
+        lead_id,
+        rule_id,
+        valid_from,
+        occurred_at
+    from matched_events
+    where {{ lead_scoring.in_incremental_window('occurred_at') }}
+),
+
+-- the events before the cutoff of each lead and version, decayed to the cutoff, and whether the
+-- version has events from the cutoff on too (else its state at the cutoff is its last one)
 states_at_cutoff as (
+    select
+        carried.*,
+        exists (
+            select 1 from window_events
+            where
+                window_events.lead_id = carried.lead_id
+                and window_events.rule_id = carried.rule_id
+                and window_events.valid_from = carried.valid_from
+        ) as continues
+    from (
     {{ lead_scoring.decayed_event_counts_at(
         'matched_events',
         lead_scoring.incremental_cutoff(),
         'not ' ~ lead_scoring.in_incremental_window('matched_events.occurred_at', 'matched_events.lead_id')
     ) }}
+    ) as carried
 ),
 {% endif %}
 
 -- one row per matched event (and, in an incremental run, per lead and version carried to the
--- cutoff) with its weight in its decay bucket. Rows at one time (two events, or an event at the
+-- cutoff that has later events) with its weight in its decay bucket. Rows at one time (two events, or an event at the
 -- cutoff) are peers of the windows below, which give them one state, whatever their order.
 event_rows as (
     select
@@ -84,11 +108,19 @@ event_rows as (
                 cast(1 as {{ dbt.type_bigint() }}) as event_count,
                 cast(1.0 as {{ type_double() }}) as decayed_event_count,
                 occurred_at as last_event_at
-            from matched_events
+            from {{ 'window_events' if windowed else 'matched_events' }}
             {% if windowed %}
-            where {{ lead_scoring.in_incremental_window('occurred_at') }}
             union all
-            select * from states_at_cutoff
+            select
+                lead_id,
+                rule_id,
+                valid_from,
+                at_time,
+                event_count,
+                decayed_event_count,
+                last_event_at
+            from states_at_cutoff
+            where continues
             {% endif %}
         ) as event_rows
         inner join versions
@@ -229,6 +261,33 @@ states as (
             and event_states.rule_id = other_buckets.rule_id
             and event_states.valid_from = other_buckets.valid_from
             and event_states.at_time = other_buckets.at_time
+    {% if windowed %}
+
+    union all
+
+    -- a version with no event from the cutoff on: its state at the cutoff holds from then on
+    -- (no sorted pass needed for these, most of the run's states)
+    select
+        states_at_cutoff.lead_id,
+        states_at_cutoff.rule_id,
+        states_at_cutoff.valid_from,
+        versions.half_life_days,
+        states_at_cutoff.at_time,
+        states_at_cutoff.event_count as matched_event_count,
+        states_at_cutoff.last_event_at,
+        states_at_cutoff.decayed_event_count,
+        case
+            when versions.valid_from_at > states_at_cutoff.at_time then versions.valid_from_at
+            else states_at_cutoff.at_time
+        end as holds_from,
+        versions.valid_to_at as holds_until
+    from states_at_cutoff
+    inner join versions
+        on
+            states_at_cutoff.rule_id = versions.rule_id
+            and states_at_cutoff.valid_from = versions.valid_from
+    where not states_at_cutoff.continues and versions.points <> 0
+    {% endif %}
 ),
 
 -- each state at every evaluation instant it holds for
