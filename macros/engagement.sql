@@ -87,8 +87,9 @@ states_at_cutoff as (
 {% endif %}
 
 -- one row per matched event (and, in an incremental run, per lead and version carried to the
--- cutoff that has later events) with its weight in its decay bucket. Rows at one time (two events, or an event at the
--- cutoff) are peers of the windows below, which give them one state, whatever their order.
+-- cutoff that has later events) with its weight in its decay bucket. Rows at one time (two
+-- events, or an event at the cutoff) are peers of the window below, which gives them one
+-- state, whatever their order.
 event_rows as (
     select
         *,
