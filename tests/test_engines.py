@@ -364,6 +364,19 @@ def duckdb_run(raw_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Engin
     return result
 
 
+def load_and_build(
+    project: Path, raw_dir: Path, engine: str, env: dict[str, str]
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Loads the raw files into the engine's raw schema, then builds the project on it."""
+    run(
+        [sys.executable, str(project / "scripts" / "load_raw_tables.py"),
+         "--raw-dir", str(raw_dir), "--target", engine],
+        env,
+        project,
+    )  # fmt: skip
+    return build(project, engine, env)
+
+
 def run_postgres(raw_dir: Path, workdir: Path) -> EngineRun:
     project = copy_project(workdir / "project")
     # The server may run as the postgres user (as root): its folder must be reachable by it.
@@ -381,13 +394,7 @@ def run_postgres(raw_dir: Path, workdir: Path) -> EngineRun:
     data_dir = str(server_dir / "data")
     try:
         run([control, "start", data_dir, str(port)], {}, project, timeout=120)
-        run(
-            [sys.executable, str(project / "scripts" / "load_raw_tables.py"),
-             "--raw-dir", str(raw_dir), "--target", "postgres"],
-            env,
-            project,
-        )  # fmt: skip
-        completed, seconds = build(project, "postgres", env)
+        completed, seconds = load_and_build(project, raw_dir, "postgres", env)
         result = EngineRun("postgres", completed, seconds)
         if completed.returncode == 0:
             result.marts = read_postgres_marts(
@@ -413,17 +420,7 @@ def run_spark(raw_dir: Path, workdir: Path) -> EngineRun:
         "LEAD_SCORING_SPARK_SCHEMA": "lead_scoring",
         "LEAD_SCORING_RAW_SCHEMA": "raw",
     }
-
-    def load_and_build() -> tuple[subprocess.CompletedProcess, float]:
-        run(
-            [sys.executable, str(project / "scripts" / "load_raw_tables.py"),
-             "--raw-dir", str(raw_dir), "--target", "spark"],
-            env,
-            project,
-        )  # fmt: skip
-        return build(project, "spark", env)
-
-    completed, seconds = load_and_build()
+    completed, seconds = load_and_build(project, raw_dir, "spark", env)
     dbt_log = project / "logs" / "dbt.log"
     output = completed.stdout + completed.stderr
     if completed.returncode != 0 and (
@@ -434,7 +431,7 @@ def run_spark(raw_dir: Path, workdir: Path) -> EngineRun:
         # which the next build's incremental models would then read
         print("\nspark: the build hit Spark's local-mode deserialization race; building again")
         shutil.rmtree(workdir / "spark", ignore_errors=True)
-        completed, seconds = load_and_build()
+        completed, seconds = load_and_build(project, raw_dir, "spark", env)
     result = EngineRun("spark", completed, seconds)
     if completed.returncode == 0:
         result.marts = read_spark_marts(project, env, workdir)
