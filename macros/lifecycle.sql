@@ -23,3 +23,104 @@
         else 'customer'
     end
 {%- endmacro %}
+
+{#-
+    int_lifecycle_steps' steps from the CRM records (the columns of its `steps`): each sales
+    disposition (kind 2), opportunity creation (3) and win (4), from relations or subqueries of
+    the used rows of int_sales_dispositions_validated and int_opportunities_validated.
+-#}
+{% macro lifecycle_record_steps(dispositions, opportunities) -%}
+    select
+        lead_id,
+        effective_at as step_at,
+        2 as step_kind,
+        disposition_id as step_key,
+        status as disposition_status,
+        false as meets_mql_criteria,
+        false as is_event_instant,
+        false as is_disqualified,
+        false as has_mql_promotion,
+        false as has_sql_promotion
+    from {{ dispositions }} as dispositions
+
+    union all
+
+    select
+        lead_id,
+        effective_created_at,
+        3,
+        opportunity_id,
+        null,
+        false,
+        false,
+        false,
+        false,
+        false
+    from {{ opportunities }} as opportunities
+
+    union all
+
+    select
+        lead_id,
+        effective_closed_at,
+        4,
+        opportunity_id,
+        null,
+        false,
+        false,
+        false,
+        false,
+        false
+    from {{ opportunities }} as opportunities
+    where is_won and effective_closed_at is not null
+{%- endmacro %}
+
+{#-
+    The condition, rendered in int_lifecycle_steps' pre-hook of an incremental run, on the leads
+    whose steps can have changed (besides the rescored leads, whose every input is recomputed):
+    a lead's steps are a function of its step rows, and for any other lead the rows before the
+    cutoff are the same (macros/incremental.sql). So they are the leads with a step from the
+    cutoff on in the previous table, or a candidate one now (an instant meeting the MQL criteria
+    or an event of a promoting rule, in force or not), and the leads whose dispositions or
+    opportunities differ from the previous table's steps (new, edited or withdrawn in the CRM,
+    or now effective since as_of moved).
+-#}
+{% macro lifecycle_leads_restepped() -%}
+    {%- set cutoff = lead_scoring.incremental_cutoff() %}
+    {%- set record_columns = 'lead_id, step_at, step_kind, step_key, disposition_status' %}
+    {%- set current_records = lead_scoring.lifecycle_record_steps(
+        '(select * from ' ~ ref('int_sales_dispositions_validated') ~ ' where dq_issue is null)',
+        '(select * from ' ~ ref('int_opportunities_validated') ~ ' where dq_issue is null)'
+    ) %}
+    lead_id in (
+        select lead_id from {{ this }} where step_at >= {{ cutoff }}
+
+        union
+
+        select lead_id from {{ ref('fct_lead_score_history') }}
+        where scored_at >= {{ cutoff }} and meets_mql_criteria
+
+        union
+
+        select lead_id from {{ ref('int_events_matched_to_rules') }}
+        where promotes_to is not null and counted_at >= {{ cutoff }}
+
+        union
+
+        select lead_id from (
+            (
+                select {{ record_columns }} from ({{ current_records }}) as current_records
+                except
+                select {{ record_columns }} from {{ this }} where step_kind > 1
+            )
+
+            union all
+
+            (
+                select {{ record_columns }} from {{ this }} where step_kind > 1
+                except
+                select {{ record_columns }} from ({{ current_records }}) as current_records
+            )
+        ) as changed_records
+    )
+{%- endmacro %}

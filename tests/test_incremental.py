@@ -112,6 +112,27 @@ def leads_of_events(raw: RawData, event_ids: list[str]) -> set[str]:
     return {row[0] for row in rows}
 
 
+def old_accepted_disposition(raw: RawData, not_leads: set[str]) -> tuple[str, str]:
+    """(disposition_id, lead_id) of an accepted disposition decided long before the cutoffs,
+    of a lead with no event since 2026-10-01 (so no run rescores it), which the last export
+    turns into a disqualification."""
+    with duckdb.connect() as connection:
+        row = connection.execute(
+            "select disposition_id, lead_id from "
+            f"read_parquet('{raw.folder / 'sales_dispositions.parquet'}') "
+            "where status = 'accepted' and lead_id = trim(lead_id) and lead_id like 'L%' "
+            "and decided_at < timestamp '2026-09-01' and not list_contains(?, lead_id) "
+            "and lead_id not in (select upper(trim(lead_id)) from "
+            f"read_parquet('{raw.folder / 'events.parquet'}') "
+            "where lead_id is not null and coalesce(try_cast(occurred_at as timestamp) >= "
+            "timestamp '2026-10-01', true)) "
+            "order by decided_at, disposition_id limit 1",
+            [sorted(not_leads)],
+        ).fetchone()
+    assert row is not None
+    return str(row[0]), str(row[1])
+
+
 def export_day(
     raw: RawData,
     folder: Path,
@@ -120,6 +141,7 @@ def export_day(
     changed_title: str | None,
     rewrite: Rewrite | None = None,
     at_cutoff: AtCutoff | None = None,
+    disqualified: str | None = None,
 ) -> None:
     """The raw folder as the CRM export looks at the end of `day`.
 
@@ -170,6 +192,12 @@ def export_day(
                     f"'{at_cutoff.cutoff}' as occurred_at) from {source} "
                     f"where event_id = '{at_cutoff.copy_of}'"
                 )
+            if table == "sales_dispositions" and disqualified:
+                select = (
+                    "select * replace (case when disposition_id = "
+                    f"'{disqualified}' then 'disqualified' else status end as status) "
+                    f"from ({select})"
+                )
             if table == "leads" and changed_title:
                 select = (
                     "select * replace (case when upper(trim(lead_id)) = "
@@ -209,6 +237,7 @@ class Daily:
     rewrite: Rewrite
     project: Path
     at_cutoff: AtCutoff
+    disqualified: tuple[str, str]  # (disposition_id, lead_id) the last export edits
 
 
 @pytest.fixture(scope="module")
@@ -223,6 +252,7 @@ def daily(
     project = copy_project(root / "project")
     changed = first_lead_with_events(raw_data)
     rewrite = old_events_to_rewrite(raw_data)
+    disqualified = old_accepted_disposition(raw_data, {changed, DELETED_LEAD})
     warehouse = root / "daily" / "lead_scoring.duckdb"
     steps = []
     at_cutoff = None
@@ -244,6 +274,7 @@ def daily(
             changed_title=changed if last else None,
             rewrite=rewrite if last else None,
             at_cutoff=at_cutoff,
+            disqualified=disqualified[0] if last else None,
         )
         code, output = run_orchestrator(
             project,
@@ -270,6 +301,7 @@ def daily(
         rewrite=rewrite,
         project=project,
         at_cutoff=at_cutoff,
+        disqualified=disqualified,
     )
 
 
@@ -331,6 +363,33 @@ def test_an_incremental_run_restages_only_changed_events_and_rescores_their_lead
     assert [changed.get(event_id) for event_id in rewritten] == [2, 1, 1, 2]
     assert 0 < len(changed) < staged[0] / 10
     assert leads and set(leads) <= set(rescored)
+
+
+def test_an_old_disposition_edited_in_the_crm_moves_the_lead_again(daily: Daily) -> None:
+    """A disposition decided long before the cutoff turns from accepted into disqualified: the
+    incremental run recomputes that lead's lifecycle steps (its dispositions differ from the
+    kept steps) although it has no step from the cutoff on, like a full build."""
+    disposition_id, lead_id = daily.disqualified
+    cutoff = daily.at_cutoff.cutoff  # the last run's
+    found = {}
+    for name, path in (("incremental", daily.incremental), ("full", daily.full)):
+        with duckdb.connect(str(path), read_only=True) as connection:
+            found[name] = connection.execute(
+                "select step_number, step_at, step_kind, step_key, disposition_status, "
+                "stage_before, stage_after from intermediate.int_lifecycle_steps "
+                "where lead_id = ? order by step_number",
+                [lead_id],
+            ).fetchall()
+    with duckdb.connect(str(daily.incremental), read_only=True) as connection:
+        rescored = connection.execute(
+            "select is_rescored from intermediate.int_lead_fingerprints where lead_id = ?",
+            [lead_id],
+        ).fetchone()
+    assert rescored == (False,)
+    steps = found["incremental"]
+    assert [row[4] for row in steps if row[3] == disposition_id] == ["disqualified"]
+    assert steps and all(row[1] < cutoff for row in steps)
+    assert steps == found["full"]
 
 
 def compiled_test(

@@ -11,7 +11,17 @@
     before the first win ("resets") cut a lead's steps into segments, each starting from a base
     state (lead, recycled or disqualified). Within a segment the stage only moves up, so it is
     the running maximum of each step's target level: 1 mql, 2 sql, 3 opportunity, 4 customer.
+
+    Incremental (macros/incremental.sql, macros/lifecycle.sql): a lead's steps depend on its
+    steps only, so a run recomputes the steps of the leads whose steps can have changed
+    (lifecycle_leads_restepped: rescored leads, leads with a step from the cutoff on, before or
+    now, and leads whose dispositions or opportunities changed) and keeps the other leads' rows.
+    At 1M leads that is about a fifth of the 300k leads with steps.
 -#}
+-- depends_on: {{ ref('int_lead_fingerprints') }}
+{{ lead_scoring.incremental_window_config(none, 'lifecycle_leads_restepped') }}
+{%- set windowed = lead_scoring.is_incremental_window() %}
+
 with
 
 scores as (
@@ -45,7 +55,7 @@ promotions as (
     group by lead_id, counted_at
 ),
 
-steps as (
+all_steps as (
     select
         scores.lead_id,
         scores.scored_at as step_at,
@@ -66,49 +76,19 @@ steps as (
 
     union all
 
-    select
-        lead_id,
-        effective_at,
-        2,
-        disposition_id,
-        status,
-        false,
-        false,
-        false,
-        false,
-        false
-    from dispositions
+    {{ lead_scoring.lifecycle_record_steps('dispositions', 'opportunities') }}
+),
 
-    union all
-
-    select
-        lead_id,
-        effective_created_at,
-        3,
-        opportunity_id,
-        null,
-        false,
-        false,
-        false,
-        false,
-        false
-    from opportunities
-
-    union all
-
-    select
-        lead_id,
-        effective_closed_at,
-        4,
-        opportunity_id,
-        null,
-        false,
-        false,
-        false,
-        false,
-        false
-    from opportunities
-    where is_won and effective_closed_at is not null
+-- in an incremental run, the leads the pre-hook cleared (lifecycle_leads_restepped): the kept
+-- rows are the other leads'
+steps as (
+    select * from all_steps
+    {%- if windowed %}
+    where not exists (
+        select 1 from {{ this }} as kept
+        where kept.lead_id = all_steps.lead_id
+    )
+    {%- endif %}
 ),
 
 -- the first win step of each lead: customer is absorbing, so only the dispositions before it
