@@ -64,8 +64,9 @@ window_events as (
     where {{ lead_scoring.in_incremental_window('occurred_at') }}
 ),
 
--- the events before the cutoff of each lead and version, decayed to the cutoff, and whether the
--- version has events from the cutoff on too (else its state at the cutoff is its last one)
+-- the events before the cutoff of each lead and version, decayed to the cutoff
+-- (int_engagement_counts_at_cutoff), and whether the version has events from the cutoff on too
+-- (else its state at the cutoff is its last one)
 states_at_cutoff as (
     select
         carried.*,
@@ -76,13 +77,7 @@ states_at_cutoff as (
                 and window_events.rule_id = carried.rule_id
                 and window_events.valid_from = carried.valid_from
         ) as continues
-    from (
-    {{ lead_scoring.decayed_event_counts_at(
-        'matched_events',
-        lead_scoring.incremental_cutoff(),
-        'not ' ~ lead_scoring.in_incremental_window('matched_events.occurred_at', 'matched_events.lead_id')
-    ) }}
-    ) as carried
+    from {{ ref('int_engagement_counts_at_cutoff') }} as carried
 ),
 {% endif %}
 

@@ -5,9 +5,11 @@
     per-version rows. Instants with no contribution have no row (their engagement is 0).
 
     Incremental (macros/incremental.sql): a run recomputes the instants from the cutoff on (all
-    of a rescored lead's); the events before the cutoff enter as their decayed counts at it.
+    of a rescored lead's); the events before the cutoff enter as their decayed counts at it
+    (int_engagement_counts_at_cutoff, which fct_score_contributions reads too).
 -#}
 -- depends_on: {{ ref('int_lead_fingerprints') }}
+-- depends_on: {{ ref('int_engagement_counts_at_cutoff') }}
 {{ lead_scoring.incremental_window_config('scored_at') }}
 {%- set windowed = lead_scoring.is_incremental_window() %}
 

@@ -3,8 +3,16 @@
     the lead. The rows' points sum to dim_leads.total_score. The engagement rows are the
     versions' decayed counts at as_of, computed straight from the matched events (the same
     formula as int_engagement_contributions_at_instants at its as_of instants, without its
-    running sums over every instant).
+    running sums over every instant). An incremental run (macros/incremental.sql) starts from
+    the counts at the cutoff (int_engagement_counts_at_cutoff) decayed on to as_of, and adds the
+    events from the cutoff on (all of a rescored lead's): the 26M matched events at 1M leads
+    are not aggregated a second time.
 -#}
+-- depends_on: {{ ref('int_lead_fingerprints') }}
+-- depends_on: {{ ref('int_engagement_counts_at_cutoff') }}
+{%- set continues = lead_scoring.continues_previous_build() %}
+{%- set counted = is_in_force('matched_events', as_of()) ~ ' and matched_events.points <> 0' %}
+
 with
 
 matched_events as (
@@ -21,11 +29,61 @@ fit_matches as (
 
 -- matched versions in force at as_of with points (a switched-off version contributes nothing)
 engagement_counts as (
-    {{ lead_scoring.decayed_event_counts_at(
-        'matched_events',
-        as_of(),
-        is_in_force('matched_events', as_of()) ~ ' and matched_events.points <> 0'
-    ) }}
+    {%- if continues %}
+    select
+        lead_id,
+        rule_id,
+        valid_from,
+        {{ as_of() }} as at_time,
+        sum(event_count) as event_count,
+        sum(decayed_event_count) as decayed_event_count,
+        max(last_event_at) as last_event_at
+    from (
+        -- the events before the cutoff: their count at the cutoff, decayed on to as_of
+        select
+            counts.lead_id,
+            counts.rule_id,
+            counts.valid_from,
+            counts.event_count,
+            counts.decayed_event_count * case
+                when engagement_rules.half_life_days is null then 1.0
+                else {{ lead_scoring.power_of_half(
+                    lead_scoring.seconds_between('counts.at_time', as_of())
+                    ~ ' / (86400.0 * engagement_rules.half_life_days)'
+                ) }}
+            end as decayed_event_count,
+            counts.last_event_at
+        from {{ ref('int_engagement_counts_at_cutoff') }} as counts
+        inner join engagement_rules
+            on
+                counts.rule_id = engagement_rules.rule_id
+                and counts.valid_from = engagement_rules.valid_from
+        where {{ is_in_force('engagement_rules', as_of()) }} and engagement_rules.points <> 0
+
+        union all
+
+        -- the events from the cutoff on
+        select
+            lead_id,
+            rule_id,
+            valid_from,
+            event_count,
+            decayed_event_count,
+            last_event_at
+        from (
+            {{ lead_scoring.decayed_event_counts_at(
+                'matched_events',
+                as_of(),
+                counted ~ ' and ' ~ lead_scoring.in_incremental_window(
+                    'matched_events.occurred_at', 'matched_events.lead_id'
+                )
+            ) }}
+        ) as window_counts
+    ) as parts
+    group by lead_id, rule_id, valid_from
+    {%- else %}
+    {{ lead_scoring.decayed_event_counts_at('matched_events', as_of(), counted) }}
+    {%- endif %}
 ),
 
 engagement as (

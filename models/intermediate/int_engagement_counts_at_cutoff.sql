@@ -1,0 +1,32 @@
+{#-
+    In an incremental run (macros/incremental.sql), one row per lead and engagement-rule version
+    with matched events before the cutoff: those events decayed to the cutoff, their number and
+    the latest (macros/engagement.sql decayed_event_counts_at). A rescored lead has no row: all
+    its events are recomputed. int_engagement_scores_at_instants continues the states from it
+    at the cutoff and fct_score_contributions decays it on to as_of, so the 26M matched events
+    at 1M leads are aggregated once per run instead of twice.
+
+    Empty in a full build, where both models read the matched events themselves.
+-#}
+-- depends_on: {{ ref('int_lead_fingerprints') }}
+{%- set continues = lead_scoring.continues_previous_build() %}
+
+with
+
+matched_events as (
+    select * from {{ ref('int_events_matched_to_rules') }}
+),
+
+final as (
+    {%- if continues %}
+    {{ lead_scoring.decayed_event_counts_at(
+        'matched_events',
+        lead_scoring.incremental_cutoff(),
+        'not ' ~ lead_scoring.in_incremental_window('matched_events.occurred_at', 'matched_events.lead_id')
+    ) }}
+    {%- else %}
+    {{ lead_scoring.decayed_event_counts_at('matched_events', as_of(), '1 = 0') }}
+    {%- endif %}
+)
+
+select * from final
