@@ -27,6 +27,58 @@
     from {{ relation }}
 {%- endmacro %}
 
+{#- The day of an event row's (cleaned) occurred_at; rows without one share a day of their own. -#}
+{% macro event_day_key(occurred_at) -%}
+    coalesce(cast({{ occurred_at }} as date), cast('1900-01-01' as date))
+{%- endmacro %}
+
+{#-
+    The condition on an event row's cleaned occurred_at (`column`) that keeps the rows of the
+    days an incremental run searches and stages again: the days stg_raw__events_days marks
+    changed, and always the rows without a usable occurred_at (their staged copies cannot tell a
+    missing time from an unparseable one). Written as ranges of whole days on the timestamp
+    (consecutive days merged), which DuckDB applies while it reads the raw file: a list of days
+    compared with the cast date decoded all 20M rows at 1M leads (1.3 s against 0.35 s). Over
+    50 ranges, one range from the first to the last day narrows the list of days. Runs a query
+    when the model runs, after stg_raw__events_days is built.
+-#}
+{% macro restaged_days_condition(column='occurred_at') -%}
+    {%- if not execute %}{{ return('1 = 0') }}{% endif %}
+    {%- set query -%}
+        select day_key from {{ ref('stg_raw__events_days') }}
+        where is_changed and day_key <> cast('1900-01-01' as date)
+        order by day_key
+    {%- endset %}
+    {%- set days = run_query(query).columns[0].values() | list %}
+    {%- set one_day = modules.datetime.timedelta(days=1) %}
+    {%- set ranges = [] %}
+    {%- for day in days %}
+        {%- if ranges and ranges[-1][1] == day %}
+            {%- set merged = ranges.pop() %}
+            {%- do ranges.append([merged[0], day + one_day]) %}
+        {%- else %}
+            {%- do ranges.append([day, day + one_day]) %}
+        {%- endif %}
+    {%- endfor %}
+    {%- set exact = [] %}
+    {%- if ranges | length > 50 %}
+        {%- set ranges = [[ranges[0][0], ranges[-1][1]]] %}
+        {%- do exact.append('cast(' ~ column ~ " as date) in ('" ~ days | join("', '") ~ "')") %}
+    {%- endif %}
+    {%- set parts = [] %}
+    {%- for start, end in ranges %}
+        {%- do parts.append(
+            '(' ~ column ~ " >= cast('" ~ start ~ "' as " ~ dbt.type_timestamp() ~ ') and '
+            ~ column ~ " < cast('" ~ end ~ "' as " ~ dbt.type_timestamp() ~ '))'
+        ) %}
+    {%- endfor %}
+    {%- set on_days = '(' ~ (parts | join(' or ') or '1 = 0') ~ ')' %}
+    {%- if exact %}
+        {%- set on_days = '(' ~ on_days ~ ' and ' ~ exact[0] ~ ')' %}
+    {%- endif %}
+    {{ return('(' ~ column ~ ' is null or ' ~ on_days ~ ')') }}
+{%- endmacro %}
+
 {#-
     Per `key` (a SQL expression, output as `key_name`), the rows of `current_rows` minus the rows
     of `previous` with an event_id, in number and in the sum of row_hash_number over the staged

@@ -357,7 +357,12 @@ def test_an_incremental_run_restages_only_changed_events_and_rescores_their_lead
         rescored = connection.execute(
             "select lead_id from intermediate.int_lead_fingerprints where is_rescored"
         ).fetchall()
+        days = connection.execute(
+            "select count(*) filter (where is_changed), count(*) from staging.stg_raw__events_days"
+        ).fetchone()
     assert staged is not None
+    # the days searched for changed events: the rewritten events' and the newest ones, not all
+    assert days is not None and 0 < days[0] < days[1] / 2, days
     # edited: a current and a previous row; withdrawn: a previous one; late: a current one;
     # moved to another day: a current and a previous row (both days differ)
     assert [changed.get(event_id) for event_id in rewritten] == [2, 1, 1, 2]
@@ -605,3 +610,10 @@ def test_plan_is_full_without_a_published_warehouse_or_on_a_server(
     assert server.since is None and "server target" in server.reason
     changed = run.plan_incremental(args, published, True, "another project")
     assert changed.since is None and "changed since the published build" in changed.reason
+    publishing = load_script("publishing")
+    info = publishing.read_build_info(published)
+    assert info is not None
+    publishing.write_build_info(published, {**info, "selection": "stg_raw__events"})
+    selected = run.plan_incremental(args, published, True, fingerprint)
+    assert selected.since is None
+    assert "the published warehouse is a --select build (stg_raw__events)" in selected.reason

@@ -3,11 +3,12 @@
     the first by time and then by the other columns is kept, the others are duplicate_key.
 
     Incremental (macros/event_changes.sql): a run continuing the published warehouse stages
-    again only the event_ids stg_raw__events_changes lists (and the rows without an event_id):
-    the verdicts of the others cannot have changed, since de-duplication ranks the copies of one
-    event_id only. Without a cutoff, or with --full-refresh, the table is staged whole.
+    again only the event_ids stg_raw__events_changes lists (and the rows without an event_id of
+    the days it searched): the verdicts of the others cannot have changed, since de-duplication
+    ranks the copies of one event_id only. Without a cutoff, or with --full-refresh, the table is staged whole.
 -#}
 -- depends_on: {{ ref('stg_raw__events_changes') }}
+-- depends_on: {{ ref('stg_raw__events_days') }}
 {%- set continues = lead_scoring.continues_previous_build() %}
 {{ config(
     materialized='incremental',
@@ -15,7 +16,7 @@
     on_schema_change='fail',
     full_refresh=not continues,
     pre_hook=[
-        "{% if is_incremental() %}delete from {{ this }} where event_id is null or event_id in ({{ lead_scoring.changed_event_ids() }}){% endif %}"
+        "{% if is_incremental() %}delete from {{ this }} where (event_id is null and {{ lead_scoring.restaged_days_condition() }}) or event_id in ({{ lead_scoring.changed_event_ids() }}){% endif %}"
     ] if continues else [],
 ) }}
 

@@ -3,12 +3,14 @@
     it is now ('current') and as the previous build staged it ('previous'), of each event_id
     whose rows differ between the raw export and the previous build of stg_raw__events (new,
     edited, withdrawn, copied or de-duplicated differently), or whose verdict was after_as_of
-    (as_of has moved since); and every current row without an event_id. Rows are compared by
-    their cleaned columns, by the number of rows and the sum of a 64-bit hash of each: per day of
-    occurred_at first, then per event_id over the rows of the days that differ.
+    (as_of has moved since); and the current rows without an event_id of the days searched.
+    Only the days of occurred_at whose raw rows changed (stg_raw__events_days), and the rows
+    without a usable occurred_at, are searched: there the rows are compared per event_id by
+    their cleaned columns, by the number of rows and the sum of a 64-bit hash of each.
 
     In a full build it is empty: everything is staged again.
 -#}
+-- depends_on: {{ ref('stg_raw__events_days') }}
 {%- set continues = lead_scoring.continues_previous_build() %}
 {%- set previous = none %}
 {%- if execute and continues %}
@@ -20,13 +22,8 @@
         ) }}
     {%- endif %}
 {%- endif %}
-{%- set current_rows_listed = '1 = 0' %}
-{%- if continues %}
-    {%- set current_rows_listed = 'event_id is null or event_id in (select event_id from changed_keys)' %}
-{%- endif %}
+{%- set restaged_days = lead_scoring.restaged_days_condition() if continues else none %}
 {%- set compared = lead_scoring.staged_event_columns() %}
-{#- the day of a row's occurred_at; rows without one share a day of their own -#}
-{%- set day_key = "coalesce(cast(occurred_at as date), cast('1900-01-01' as date))" %}
 
 {#-
     The raw and the previous rows are read where they are used, not as CTEs: a CTE read twice is
@@ -38,26 +35,14 @@ with
 
 {% if continues %}
 
--- per day of occurred_at (a day of its own for rows without one), the rows now minus the rows
--- staged before, in number and in hash sum: one aggregation into a few hundred groups
-day_differences as (
-    {{ lead_scoring.row_differences(current_rows, previous, day_key, 'day_key') }}
-),
-
-changed_days as (
-    select day_key from day_differences
-    where row_count_difference <> 0 or hash_sum_difference <> 0
-),
-
--- per event_id, the same difference over the rows of the changed days only: the rows of an
--- unchanged day are the same on both sides, so they add nothing to any event_id's difference
--- (an event moved from one day to another changes both days). Grouping 20M rows by event_id
--- took 10 of the model's 12 s at 1M leads; the changed days hold a few hundred thousand.
+-- per event_id, the rows now minus the rows staged before, in number and hash sum, over the
+-- rows of the days stg_raw__events_days marks changed (and those without a usable time) only:
+-- the raw rows of an unchanged day are the ones the previous build staged, so they add nothing
+-- to any event_id's difference (an event moved from one day to another changes both days).
+-- Grouping 20M rows by event_id took 10 of the model's 12 s at 1M leads; the changed days
+-- hold a few hundred thousand.
 key_differences as (
-    {{ lead_scoring.row_differences(
-        current_rows, previous, 'event_id', 'event_id',
-        day_key ~ ' in (select changed_days.day_key from changed_days)'
-    ) }}
+    {{ lead_scoring.row_differences(current_rows, previous, 'event_id', 'event_id', restaged_days) }}
 ),
 
 changed_keys as (
@@ -70,16 +55,40 @@ changed_keys as (
     where dq_issue = 'after_as_of'
 ),
 
+-- the previous build's rows of the changed event_ids (a few hundred thousand at most; read twice
+-- below, so a CTE: a semi-join of each read with the changed keys built its hash table on the
+-- 20M staged rows instead, 2.6 s and 4 GB at 1M leads)
+changed_previous_rows as (
+    select {{ compared | join(', ') }}
+    from {{ previous }}
+    where event_id in (select changed_keys.event_id from changed_keys)
+),
+
 {% endif %}
 
 final as (
+    -- the current rows of the changed days: the changed event_ids' and those without one
     select
         'current' as side,
         {{ compared | join(', ') }},
         timestamp_issue
     from {{ current_rows }} as current_rows
-    where {{ current_rows_listed }}
-    {% if continues %}
+    {%- if continues %}
+    where
+        {{ restaged_days }}
+        and (event_id is null or event_id in (select changed_keys.event_id from changed_keys))
+
+    union all
+
+    -- the changed event_ids' rows in the other days (copies of an event in more than one day,
+    -- and events whose verdict was after_as_of): unchanged, so as the previous build staged
+    -- them, with their timestamp issue as of now
+    select
+        'current' as side,
+        {{ compared | join(', ') }},
+        {{ lead_scoring.raw_timestamp_issue('occurred_at', previous) }} as timestamp_issue
+    from changed_previous_rows
+    where not {{ restaged_days }}
 
     union all
 
@@ -87,9 +96,10 @@ final as (
         'previous' as side,
         {{ compared | join(', ') }},
         cast(null as {{ dbt.type_string() }}) as timestamp_issue
-    from {{ previous }}
-    where event_id in (select event_id from changed_keys)
-    {% endif %}
+    from changed_previous_rows
+    {%- else %}
+    where 1 = 0
+    {%- endif %}
 )
 
 select * from final

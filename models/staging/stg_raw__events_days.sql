@@ -1,0 +1,60 @@
+{#-
+    One row per day of occurred_at in the raw events export (rows without a usable occurred_at
+    make a day of their own): the number of raw rows and the sum of a 64-bit hash of each row's
+    raw columns (macros/event_changes.sql row_hash_number), and `is_changed`: the day differs
+    from the previous build's row (new, edited, added or removed rows). A day gone from the
+    export keeps a row with no rows, changed, for one run.
+
+    stg_raw__events_changes looks for changed events only in the changed days. Hashing the raw
+    columns as they are, not cleaned, reads the 20M raw rows at 1M leads in 0.6 s where the
+    cleaned rows took 2.3 s, and the previous build's staged rows need not be read at all: the
+    previous day sums are this table's previous build (read before it is replaced, and always
+    built by the same run as stg_raw__events: a --select build makes the next run a full one).
+    A raw edit that the cleaning undoes (spaces, case) marks its day changed and then finds no
+    changed event there. In a full build every day is changed.
+-#}
+{%- set continues = lead_scoring.continues_previous_build() %}
+{%- set previous = none %}
+{%- if execute and continues %}
+    {%- set previous = adapter.get_relation(this.database, this.schema, this.identifier) %}
+{%- endif %}
+{%- set raw_events = source('raw', 'events') %}
+
+with
+
+current_days as (
+    select
+        {{ lead_scoring.event_day_key(lead_scoring.clean_timestamp('occurred_at', raw_events)) }} as day_key,
+        count(*) as row_count,
+        sum({{ lead_scoring.row_hash_number(lead_scoring.staged_event_columns()) }}) as hash_sum
+    from {{ raw_events }}
+    group by 1
+),
+
+final as (
+    {%- if previous is not none %}
+    select
+        coalesce(current_days.day_key, previous_days.day_key) as day_key,
+        coalesce(current_days.row_count, 0) as row_count,
+        coalesce(current_days.hash_sum, 0) as hash_sum,
+        (
+            coalesce(current_days.row_count, 0) <> coalesce(previous_days.row_count, 0)
+            or coalesce(current_days.hash_sum, 0) <> coalesce(previous_days.hash_sum, 0)
+        ) as is_changed
+    from current_days
+    full outer join {{ previous }} as previous_days
+        on current_days.day_key = previous_days.day_key
+    {%- else %}
+    select
+        day_key,
+        row_count,
+        hash_sum,
+        true as is_changed
+    from current_days
+    {%- endif %}
+)
+
+select * from final
+{%- if previous is not none %}
+where row_count > 0 or is_changed
+{%- endif %}
