@@ -1,6 +1,7 @@
 {#-
     The engagement contributions of spec §4 at evaluation instants: the CTEs after `instants`
-    (lead_id, scored_at) and `matched_events` (int_events_matched_to_rules), ending with
+    (lead_id, scored_at), from the relation `matched_events` (int_events_matched_to_rules: read
+    where it is used, as a CTE read twice DuckDB would buffer its 26M rows), ending with
     `engagement_contributions`: one row per lead, instant and engagement-rule version in force
     then with non-zero points and at least one matched event by then. A switched-off version
     (points 0) contributes nothing and has no rows. int_engagement_contributions_at_instants shows
@@ -23,7 +24,7 @@
     events themselves. Only the versions with events from the cutoff on take the sorted pass;
     for the others (most of them) the state at the cutoff is the last one.
 -#}
-{% macro engagement_contribution_ctes(windowed) -%}
+{% macro engagement_contribution_ctes(windowed, matched_events) -%}
 -- each version, and whether its events fall in more than one decay bucket (rare: only a short
 -- half-life over a long history does it; a bucket is 512 half-lives)
 versions as (
@@ -47,7 +48,7 @@ versions as (
             {%- else -%}
             max(occurred_at) as last_row_at
             {%- endif %}
-        from matched_events
+        from {{ matched_events }} as matched_events
         group by rule_id, valid_from, valid_from_at, valid_to_at, points, max_points, half_life_days
     ) as version_events
 ),
@@ -60,7 +61,7 @@ window_events as (
         rule_id,
         valid_from,
         occurred_at
-    from matched_events
+    from {{ matched_events }} as matched_events
     where {{ lead_scoring.in_incremental_window('occurred_at') }}
 ),
 
@@ -104,7 +105,7 @@ event_rows as (
                 cast(1 as {{ dbt.type_bigint() }}) as event_count,
                 cast(1.0 as {{ type_double() }}) as decayed_event_count,
                 occurred_at as last_event_at
-            from {{ 'window_events' if windowed else 'matched_events' }}
+            from {{ 'window_events' if windowed else matched_events }}
             {% if windowed %}
             union all
             select

@@ -15,10 +15,8 @@ instants as (
     select * from {{ ref('int_lead_evaluation_instants') }}
 ),
 
-matched_events as (
-    select * from {{ ref('int_events_matched_to_rules') }}
-),
-
-{{ lead_scoring.engagement_contribution_ctes(windowed=false) }}
+{{ lead_scoring.engagement_contribution_ctes(
+    windowed=false, matched_events=ref('int_events_matched_to_rules')
+) }}
 
 select * from engagement_contributions

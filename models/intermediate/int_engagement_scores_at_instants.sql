@@ -22,11 +22,9 @@ instants as (
     {% endif %}
 ),
 
-matched_events as (
-    select * from {{ ref('int_events_matched_to_rules') }}
-),
-
-{{ lead_scoring.engagement_contribution_ctes(windowed=windowed) }},
+{{ lead_scoring.engagement_contribution_ctes(
+    windowed=windowed, matched_events=ref('int_events_matched_to_rules')
+) }},
 
 final as (
     select
