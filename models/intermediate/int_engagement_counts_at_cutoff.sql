@@ -10,6 +10,11 @@
 -#}
 -- depends_on: {{ ref('int_lead_fingerprints') }}
 {%- set continues = lead_scoring.continues_previous_build() %}
+{#- a full build has no cutoff: no rows (as of as_of, to keep the columns' types) -#}
+{%- set at_time = lead_scoring.incremental_cutoff() if continues else as_of() %}
+{%- set counted = (
+    'not ' ~ lead_scoring.in_incremental_window('matched_events.occurred_at', 'matched_events.lead_id')
+) if continues else '1 = 0' %}
 
 with
 
@@ -18,15 +23,7 @@ matched_events as (
 ),
 
 final as (
-    {%- if continues %}
-    {{ lead_scoring.decayed_event_counts_at(
-        'matched_events',
-        lead_scoring.incremental_cutoff(),
-        'not ' ~ lead_scoring.in_incremental_window('matched_events.occurred_at', 'matched_events.lead_id')
-    ) }}
-    {%- else %}
-    {{ lead_scoring.decayed_event_counts_at('matched_events', as_of(), '1 = 0') }}
-    {%- endif %}
+    {{ lead_scoring.decayed_event_counts_at('matched_events', at_time, counted) }}
 )
 
 select * from final

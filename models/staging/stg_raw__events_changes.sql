@@ -20,9 +20,12 @@
             "An incremental run found no previous " ~ this.schema ~ ".stg_raw__events to compare the raw "
             ~ "events with; run scripts/run.py --full-refresh"
         ) }}
-    {%- endif %}
+    {% endif %}
 {%- endif %}
-{%- set restaged_days = lead_scoring.restaged_days_condition() if continues else none %}
+{#- in a full build the model is empty -#}
+{%- set restaged_days = lead_scoring.restaged_days_condition() if continues else '1 = 0' %}
+{%- set changed_event_ids = 'select changed_keys.event_id from changed_keys' if continues else
+    'select cast(null as ' ~ dbt.type_string() ~ ')' %}
 {%- set compared = lead_scoring.staged_event_columns() %}
 
 {#-
@@ -73,10 +76,10 @@ final as (
         {{ compared | join(', ') }},
         timestamp_issue
     from {{ current_rows }} as current_rows
-    {%- if continues %}
     where
         {{ restaged_days }}
-        and (event_id is null or event_id in (select changed_keys.event_id from changed_keys))
+        and (event_id is null or event_id in ({{ changed_event_ids }}))
+    {% if continues %}
 
     union all
 
@@ -97,9 +100,7 @@ final as (
         {{ compared | join(', ') }},
         cast(null as {{ dbt.type_string() }}) as timestamp_issue
     from changed_previous_rows
-    {%- else %}
-    where 1 = 0
-    {%- endif %}
+    {% endif %}
 )
 
 select * from final

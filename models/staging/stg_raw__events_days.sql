@@ -19,6 +19,10 @@
     {%- set previous = adapter.get_relation(this.database, this.schema, this.identifier) %}
 {%- endif %}
 {%- set raw_events = source('raw', 'events') %}
+{#- without a previous build, no previous days: every day is changed -#}
+{%- set previous_days = previous if previous is not none else
+    '(select cast(null as date) as day_key, cast(null as ' ~ dbt.type_bigint()
+    ~ ') as row_count, cast(null as decimal(38, 0)) as hash_sum where 1 = 0)' %}
 
 with
 
@@ -31,8 +35,7 @@ current_days as (
     group by 1
 ),
 
-final as (
-    {%- if previous is not none %}
+compared as (
     select
         coalesce(current_days.day_key, previous_days.day_key) as day_key,
         coalesce(current_days.row_count, 0) as row_count,
@@ -42,19 +45,14 @@ final as (
             or coalesce(current_days.hash_sum, 0) <> coalesce(previous_days.hash_sum, 0)
         ) as is_changed
     from current_days
-    full outer join {{ previous }} as previous_days
+    full outer join {{ previous_days }} as previous_days
         on current_days.day_key = previous_days.day_key
-    {%- else %}
-    select
-        day_key,
-        row_count,
-        hash_sum,
-        true as is_changed
-    from current_days
-    {%- endif %}
+),
+
+-- a day gone from the export stays, with no rows and changed, for this run only
+final as (
+    select * from compared
+    where row_count > 0 or is_changed
 )
 
 select * from final
-{%- if previous is not none %}
-where row_count > 0 or is_changed
-{%- endif %}

@@ -13,23 +13,9 @@
 {%- set continues = lead_scoring.continues_previous_build() %}
 {%- set counted = is_in_force('matched_events', as_of()) ~ ' and matched_events.points <> 0' %}
 
-with
-
-matched_events as (
-    select * from {{ ref('int_events_matched_to_rules') }}
-),
-
-engagement_rules as (
-    select * from {{ ref('stg_seeds__engagement_rules') }}
-),
-
-fit_matches as (
-    select * from {{ ref('int_fit_rules_matched_to_leads') }}
-),
-
--- matched versions in force at as_of with points (a switched-off version contributes nothing)
-engagement_counts as (
-    {%- if continues %}
+{#- the engagement rows' counts: an incremental run starts from int_engagement_counts_at_cutoff -#}
+{%- set engagement_counts_sql -%}
+    {%- if continues -%}
     select
         lead_id,
         rule_id,
@@ -81,9 +67,28 @@ engagement_counts as (
         ) as window_counts
     ) as parts
     group by lead_id, rule_id, valid_from
-    {%- else %}
-    {{ lead_scoring.decayed_event_counts_at('matched_events', as_of(), counted) }}
-    {%- endif %}
+    {%- else -%}
+        {{ lead_scoring.decayed_event_counts_at('matched_events', as_of(), counted) }}
+    {%- endif -%}
+{%- endset %}
+
+with
+
+matched_events as (
+    select * from {{ ref('int_events_matched_to_rules') }}
+),
+
+engagement_rules as (
+    select * from {{ ref('stg_seeds__engagement_rules') }}
+),
+
+fit_matches as (
+    select * from {{ ref('int_fit_rules_matched_to_leads') }}
+),
+
+-- matched versions in force at as_of with points (a switched-off version contributes nothing)
+engagement_counts as (
+    {{ engagement_counts_sql }}
 ),
 
 engagement as (
