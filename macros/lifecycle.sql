@@ -76,14 +76,15 @@
 {%- endmacro %}
 
 {#-
-    The condition, rendered in int_lifecycle_steps' pre-hook of an incremental run, on the leads
-    whose steps can have changed (besides the rescored leads, whose every input is recomputed):
-    a lead's steps are a function of its step rows, and for any other lead the rows before the
-    cutoff are the same (macros/incremental.sql). So they are the leads with a step from the
-    cutoff on in the previous table, or a candidate one now (an instant meeting the MQL criteria
-    or an event of a promoting rule, in force or not), and the leads whose dispositions or
-    opportunities differ from the previous table's steps (new, edited or withdrawn in the CRM,
-    or now effective since as_of moved).
+    The condition, rendered in int_lifecycle_steps' pre-hook of an incremental run, on the rows
+    to delete besides the rescored leads' (whose every input is recomputed): every step from
+    the cutoff on, and all the steps of the leads whose earlier steps can have changed. A lead's
+    steps before the cutoff come from its scores and events before it, which only a rescored
+    lead's change (macros/incremental.sql), and from its dispositions and opportunities: so
+    those leads are the ones whose dispositions or opportunities before the cutoff differ from
+    the previous table's steps (new, edited or withdrawn in the CRM, or now effective since
+    as_of moved), found by comparing both ways, and (never seen) leads with a step without a
+    time. The model computes the leads left without rows whole and continues the others.
 -#}
 {% macro lifecycle_leads_restepped() -%}
     {%- set cutoff = lead_scoring.incremental_cutoff() %}
@@ -92,35 +93,29 @@
         '(select * from ' ~ ref('int_sales_dispositions_validated') ~ ' where dq_issue is null)',
         '(select * from ' ~ ref('int_opportunities_validated') ~ ' where dq_issue is null)'
     ) %}
-    lead_id in (
-        select lead_id from {{ this }} where step_at >= {{ cutoff }}
-
-        union
-
-        select lead_id from {{ ref('fct_lead_score_history') }}
-        where scored_at >= {{ cutoff }} and meets_mql_criteria
-
-        union
-
-        select lead_id from {{ ref('int_events_matched_to_rules') }}
-        where promotes_to is not null and counted_at >= {{ cutoff }}
-
-        union
-
-        select lead_id from (
-            (
-                select {{ record_columns }} from ({{ current_records }}) as current_records
-                except
-                select {{ record_columns }} from {{ this }} where step_kind > 1
-            )
+    (
+        step_at >= {{ cutoff }}
+        or lead_id in (
+            select lead_id from {{ this }} where step_at is null
 
             union all
 
-            (
-                select {{ record_columns }} from {{ this }} where step_kind > 1
-                except
-                select {{ record_columns }} from ({{ current_records }}) as current_records
-            )
-        ) as changed_records
+            select lead_id from (
+                (
+                    select {{ record_columns }} from ({{ current_records }}) as current_records
+                    except
+                    select {{ record_columns }} from {{ this }} where step_kind > 1
+                )
+
+                union all
+
+                (
+                    select {{ record_columns }} from {{ this }} where step_kind > 1
+                    except
+                    select {{ record_columns }} from ({{ current_records }}) as current_records
+                )
+            ) as changed_records
+            where step_at < {{ cutoff }} or step_at is null
+        )
     )
 {%- endmacro %}

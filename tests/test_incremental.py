@@ -370,6 +370,26 @@ def test_an_incremental_run_restages_only_changed_events_and_rescores_their_lead
     assert leads and set(leads) <= set(rescored)
 
 
+def test_the_lifecycle_steps_continue_exactly_where_the_kept_ones_end(daily: Daily) -> None:
+    """The last run continues the leads with steps on both sides of its cutoff from their last
+    kept step (step numbers, segments and levels carried over), and its int_lifecycle_steps is
+    a full build's, row for row."""
+    cutoff = daily.at_cutoff.cutoff  # the last run's
+    query = "select * from intermediate.int_lifecycle_steps order by lead_id, step_number"
+    found = {}
+    for name, path in (("incremental", daily.incremental), ("full", daily.full)):
+        with duckdb.connect(str(path), read_only=True) as connection:
+            found[name] = connection.execute(query).fetchall()
+            if name == "incremental":
+                continued = connection.execute(
+                    "select count(*) from (select lead_id from intermediate.int_lifecycle_steps "
+                    "group by lead_id having min(step_at) < ? and max(step_at) >= ?)",
+                    [cutoff, cutoff],
+                ).fetchone()
+    assert continued is not None and continued[0] > 0
+    assert differences(found["incremental"], found["full"]) == []
+
+
 def test_an_old_disposition_edited_in_the_crm_moves_the_lead_again(daily: Daily) -> None:
     """A disposition decided long before the cutoff turns from accepted into disqualified: the
     incremental run recomputes that lead's lifecycle steps (its dispositions differ from the
