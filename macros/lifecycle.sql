@@ -42,13 +42,17 @@
         false as has_mql_promotion,
         false as has_sql_promotion
     from {{ dispositions }} as dispositions
+    {%- for kind, at_column, condition in [
+        (3, 'effective_created_at', none),
+        (4, 'effective_closed_at', 'is_won and effective_closed_at is not null'),
+    ] %}
 
     union all
 
     select
         lead_id,
-        effective_created_at,
-        3,
+        {{ at_column }},
+        {{ kind }},
         opportunity_id,
         null,
         false,
@@ -57,22 +61,10 @@
         false,
         false
     from {{ opportunities }} as opportunities
-
-    union all
-
-    select
-        lead_id,
-        effective_closed_at,
-        4,
-        opportunity_id,
-        null,
-        false,
-        false,
-        false,
-        false,
-        false
-    from {{ opportunities }} as opportunities
-    where is_won and effective_closed_at is not null
+    {%- if condition %}
+    where {{ condition }}
+    {%- endif %}
+    {%- endfor %}
 {%- endmacro %}
 
 {#-
