@@ -20,7 +20,7 @@
             "An incremental run found no previous " ~ this.schema ~ ".stg_raw__events to compare the raw "
             ~ "events with; run scripts/run.py --full-refresh"
         ) }}
-    {% endif %}
+    {%- endif %}
 {%- endif %}
 {#- in a full build the model is empty -#}
 {%- set restaged_days = lead_scoring.restaged_days_condition() if continues else '1 = 0' %}
@@ -43,9 +43,28 @@ with
 -- the raw rows of an unchanged day are the ones the previous build staged, so they add nothing
 -- to any event_id's difference (an event moved from one day to another changes both days).
 -- Grouping 20M rows by event_id took 10 of the model's 12 s at 1M leads; the changed days
--- hold a few hundred thousand.
+-- hold a few hundred thousand. One aggregation over both sides (a full outer join of two
+-- per-side aggregations took 1.4 s more).
 key_differences as (
-    {{ lead_scoring.row_differences(current_rows, previous, 'event_id', 'event_id', restaged_days) }}
+    select
+        event_id,
+        sum(row_sign) as row_count_difference,
+        sum(row_sign * row_hash) as hash_sum_difference
+    from (
+        {%- for side, sign in [(current_rows ~ ' as current_rows', 1), (previous, -1)] %}
+        {%- if not loop.first %}
+
+        union all
+        {% endif %}
+        select
+            event_id,
+            {{ sign }} as row_sign,
+            {{ lead_scoring.row_hash_number(compared) }} as row_hash
+        from {{ side }}
+        where event_id is not null and {{ restaged_days }}
+        {%- endfor %}
+    ) as both_sides
+    group by event_id
 ),
 
 changed_keys as (
