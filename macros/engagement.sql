@@ -301,12 +301,7 @@ decayed as (
         matched_event_count,
         last_event_at,
         decayed_event_count * (
-            case
-                when half_life_days is null then 1.0
-                else {{ lead_scoring.power_of_half(
-                    lead_scoring.seconds_between('at_time', 'scored_at') ~ ' / (86400.0 * half_life_days)'
-                ) }}
-            end
+            {{ lead_scoring.decay_factor('at_time', 'scored_at', 'half_life_days') }}
         ) as decayed_event_count
     from states_at_instants
 ),
@@ -341,15 +336,9 @@ engagement_contributions as (
         {{ matched_events }}.valid_from,
         {{ at_time }} as at_time,
         count(*) as event_count,
-        sum(
-            case
-                when {{ matched_events }}.half_life_days is null then 1.0
-                else {{ lead_scoring.power_of_half(
-                    lead_scoring.seconds_between(matched_events ~ '.occurred_at', at_time)
-                    ~ ' / (86400.0 * ' ~ matched_events ~ '.half_life_days)'
-                ) }}
-            end
-        ) as decayed_event_count,
+        sum({{ lead_scoring.decay_factor(
+            matched_events ~ '.occurred_at', at_time, matched_events ~ '.half_life_days'
+        ) }}) as decayed_event_count,
         max({{ matched_events }}.occurred_at) as last_event_at
     from {{ matched_events }}
     where {{ where }}

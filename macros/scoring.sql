@@ -67,6 +67,19 @@
     ({{ lead_scoring.epoch_seconds(later) }} - {{ lead_scoring.epoch_seconds(earlier) }})
 {%- endmacro %}
 
+{#-
+    The factor by which a count at `earlier` has decayed by `later` (not before it): 1 without a
+    half-life, else 0.5 ^ (days between / half-life).
+-#}
+{% macro decay_factor(earlier, later, half_life_days) -%}
+    case
+        when {{ half_life_days }} is null then 1.0
+        else {{ lead_scoring.power_of_half(
+            lead_scoring.seconds_between(earlier, later) ~ ' / (86400.0 * ' ~ half_life_days ~ ')'
+        ) }}
+    end
+{%- endmacro %}
+
 {#- Points as sales read them: one decimal at most, no trailing ".0" (27.5, 20). -#}
 {% macro format_points(points) -%}
     {%- set one_decimal = lead_scoring.round_half_away_from_zero(points, 1) -%}

@@ -31,13 +31,9 @@
             counts.rule_id,
             counts.valid_from,
             counts.event_count,
-            counts.decayed_event_count * case
-                when engagement_rules.half_life_days is null then 1.0
-                else {{ lead_scoring.power_of_half(
-                    lead_scoring.seconds_between('counts.at_time', as_of())
-                    ~ ' / (86400.0 * engagement_rules.half_life_days)'
-                ) }}
-            end as decayed_event_count,
+            counts.decayed_event_count * {{ lead_scoring.decay_factor(
+                'counts.at_time', as_of(), 'engagement_rules.half_life_days'
+            ) }} as decayed_event_count,
             counts.last_event_at
         from {{ ref('int_engagement_counts_at_cutoff') }} as counts
         inner join engagement_rules
