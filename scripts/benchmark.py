@@ -11,7 +11,11 @@ For each size (leads; events per lead from --events-per-lead) this script, in on
    continues the published warehouse;
 4. on the appended data, times (a) the floor: one hand-written DuckDB query computing every
    lead's current scores straight from the raw files, and (b) the same scores in plain pandas
-   (scripts/benchmark_baselines.py); and checks the floor against the warehouse's dim_leads.
+   (scripts/benchmark_baselines.py); and checks the floor against the warehouse's dim_leads;
+5. with --node-costs, repeats the incremental run one dbt node at a time
+   (LEAD_SCORING_DBT_THREADS=1) on a copy of the warehouse as the full build left it, and lists
+   what each model and test costs: with two at a time each node's time includes its share of
+   the other's, on a machine whose two cores both nodes use.
 
 Each step runs in its own child process; its wall time and peak resident memory (the child's
 maximum RSS, from wait4) are printed with the ratios, and appended with a description of the
@@ -22,6 +26,7 @@ Usage::
     python scripts/benchmark.py                                # 1M leads x 20 events
     python scripts/benchmark.py --leads 50000 250000 1000000 2500000   # 1M to 50M events
     python scripts/benchmark.py --leads 20000 --no-pandas --no-append  # a quick look
+    python scripts/benchmark.py --no-pandas --node-costs --no-append   # where the time goes
 
 It needs disk space in --work-dir (about 4 GB per 20M events) and leaves it behind for
 inspection unless --clean is given.
@@ -50,6 +55,10 @@ DEFAULT_END_DATE = date(2026, 11, 20)
 SEED = 7
 DAYS = 540
 GIB = 1024**3
+# the environment variable profiles.yml reads dbt's thread count from
+THREADS_ENV = "LEAD_SCORING_DBT_THREADS"
+# how many of the costliest nodes --node-costs lists
+COSTLIEST_NODES = 15
 # The issue's targets at 1M leads x 20M events on a 2-core, 24 GB machine.
 TARGETS = (
     "full build <= 120 s with peak memory <= 8 GB; incremental run <= 20% of the full build; "
@@ -173,7 +182,14 @@ def append_one_day(raw_dir: Path, next_dir: Path, end_date: date) -> dict[str, i
 # ---------------------------------------------------------------------------------------------
 
 
-def production_run(label: str, raw_dir: Path, warehouse: Path, as_of: str, *flags: str) -> Measured:
+def production_run(
+    label: str,
+    raw_dir: Path,
+    warehouse: Path,
+    as_of: str,
+    *flags: str,
+    env: dict[str, str] | None = None,
+) -> Measured:
     command = [
         python(),
         str(SCRIPTS_DIR / "run.py"),
@@ -186,9 +202,16 @@ def production_run(label: str, raw_dir: Path, warehouse: Path, as_of: str, *flag
         "--skip-freshness",
         *flags,
     ]
-    result = measure(label, command)
+    result = measure(label, command, env)
     result.details = run_details(warehouse, result.output)
     return result
+
+
+def copy_warehouse(warehouse: Path, copy: Path) -> None:
+    """The published file and the run records of `warehouse` at `copy` (not the kept builds)."""
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(warehouse, copy)
+    shutil.copytree(warehouse.parent / "runs", copy.parent / "runs")
 
 
 def union_seconds(intervals: list[tuple[datetime, datetime]]) -> float:
@@ -229,7 +252,32 @@ def run_details(warehouse: Path, output: str) -> dict[str, Any]:
         "slowest_models": [(e["name"], e["seconds"]) for e in slowest],
         "mode": mode,
         "outcome": record.get("outcome"),
+        "node_costs": node_costs(record),
+        "most_at_once": most_at_once(spans([*models, *record.get("nodes", [])])),
     }
+
+
+def node_costs(record: dict[str, Any]) -> dict[str, Any]:
+    """Seconds per kind of node (summed) and the costliest nodes of a run record."""
+    entries = [*record.get("models", []), *record.get("nodes", [])]
+    by_kind: dict[str, float] = {}
+    for entry in entries:
+        by_kind[entry["kind"]] = by_kind.get(entry["kind"], 0.0) + entry["seconds"]
+    costliest = sorted(entries, key=lambda e: e["seconds"], reverse=True)[:COSTLIEST_NODES]
+    return {
+        "by_kind": {kind: round(seconds, 1) for kind, seconds in sorted(by_kind.items())},
+        "costliest": [(e["kind"], e["name"], e["seconds"]) for e in costliest],
+    }
+
+
+def most_at_once(intervals: list[tuple[datetime, datetime]]) -> int:
+    """The most intervals that overlap at one moment (an end and a start at one time do not)."""
+    edges = sorted([(start, 1) for start, _ in intervals] + [(stop, -1) for _, stop in intervals])
+    running = most = 0
+    for _, step in edges:  # at one time, ends (-1) sort before starts (+1)
+        running += step
+        most = max(most, running)
+    return most
 
 
 def baseline(which: str, raw_dir: Path, as_of: str) -> Measured:
@@ -330,6 +378,7 @@ class SizeResult:
     pandas: Measured | None
     agreement: dict[str, Any]
     memory_limit: str
+    serial: Measured | None = None
 
     def rows(self) -> list[str]:
         full_models = self.full.details.get("model_seconds", 0.0)
@@ -384,8 +433,28 @@ class SizeResult:
                 f"Slowest models, incremental run: {slow_inc}.",
                 f"Floor vs dim_leads: {json.dumps(self.agreement)}.",
                 "",
+                *self.serial_lines(),
             ]
         )
+
+    def serial_lines(self) -> list[str]:
+        """--node-costs: the incremental run again one node at a time, and its costliest nodes."""
+        if self.serial is None:
+            return []
+        costs = self.serial.details.get("node_costs", {})
+        by_kind = "; ".join(f"{kind} {s:.1f} s" for kind, s in costs.get("by_kind", {}).items())
+        lines = [
+            f"Incremental run one node at a time ({THREADS_ENV}=1, same data and as_of): "
+            f"{self.serial.seconds:.1f} s, exit {self.serial.code}, at most "
+            f"{self.serial.details.get('most_at_once', 0)} node(s) at once. "
+            f"Node seconds by kind: {by_kind}.",
+            "",
+            "| costliest nodes, one at a time | kind | s |",
+            "| --- | --- | ---: |",
+        ]
+        for kind, name, seconds in costs.get("costliest", []):
+            lines.append(f"| {name} | {kind} | {seconds:.2f} |")
+        return [*lines, ""]
 
 
 def print_summary(results: list[SizeResult]) -> None:
@@ -452,7 +521,19 @@ def run_size(args: argparse.Namespace, leads: int) -> SizeResult:
     next_as_of = (args.end_date + timedelta(days=2)).isoformat() + " 00:00:00"
     full = production_run("full build", raw, warehouse, as_of, "--full-refresh")
     appended = append_one_day(raw, raw_next, args.end_date)
+    before = work / "warehouse_before_increment" / warehouse.name
+    if args.node_costs and full.code == 0:
+        copy_warehouse(warehouse, before)
     incremental = production_run("incremental run (+1 day)", raw_next, warehouse, next_as_of)
+    serial = None
+    if args.node_costs and full.code == 0:
+        serial = production_run(
+            "incremental run, one node at a time",
+            raw_next,
+            before,
+            next_as_of,
+            env={THREADS_ENV: "1"},
+        )
     floor = None if args.no_floor else baseline("floor", raw_next, next_as_of)
     skip_pandas = args.no_pandas or leads > args.pandas_max_leads
     pandas = None if skip_pandas else baseline("pandas", raw_next, next_as_of)
@@ -468,6 +549,7 @@ def run_size(args: argparse.Namespace, leads: int) -> SizeResult:
         pandas=pandas,
         agreement=agreement,
         memory_limit=os.environ.get("LEAD_SCORING_DUCKDB_MEMORY_LIMIT", "6GB (default)"),
+        serial=serial,
     )
     if args.clean:
         shutil.rmtree(work)
@@ -494,6 +576,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--no-append", action="store_true", help=f"print only; do not append to {DOC.name}"
     )
+    parser.add_argument(
+        "--node-costs",
+        action="store_true",
+        help="repeat the incremental run one node at a time and list each node's cost",
+    )
     parser.add_argument("--clean", action="store_true", help="delete each size's work folder")
     return parser.parse_args(argv)
 
@@ -504,7 +591,11 @@ def main(argv: list[str] | None = None) -> int:
     print_summary(results)
     if not args.no_append:
         append_to_doc(results, "python scripts/benchmark.py " + " ".join(argv or sys.argv[1:]))
-    failed = [r for r in results if r.full.code != 0 or r.incremental.code != 0]
+    failed = [
+        r
+        for r in results
+        if r.full.code != 0 or r.incremental.code != 0 or (r.serial and r.serial.code != 0)
+    ]
     return 1 if failed else 0
 
 

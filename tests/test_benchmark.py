@@ -31,6 +31,34 @@ def test_union_seconds_counts_overlapping_time_once() -> None:
     assert benchmark.union_seconds([]) == 0.0
 
 
+def test_most_at_once_counts_the_nodes_running_together() -> None:
+    at = datetime.fromisoformat
+    one_after_another = [
+        (at("2026-01-01 00:00:00"), at("2026-01-01 00:00:10")),
+        (at("2026-01-01 00:00:10"), at("2026-01-01 00:00:12")),
+    ]
+    assert benchmark.most_at_once(one_after_another) == 1
+    overlapping = [*one_after_another, (at("2026-01-01 00:00:11"), at("2026-01-01 00:00:30"))]
+    assert benchmark.most_at_once(overlapping) == 2
+    assert benchmark.most_at_once([]) == 0
+
+
+def test_node_costs_sum_each_kind_and_rank_the_costliest() -> None:
+    record = {
+        "models": [
+            {"kind": "model", "name": "a", "seconds": 1.5},
+            {"kind": "model", "name": "b", "seconds": 4.0},
+        ],
+        "nodes": [
+            {"kind": "test", "name": "t", "seconds": 2.0},
+            {"kind": "seed", "name": "s", "seconds": 0.25},
+        ],
+    }
+    costs = benchmark.node_costs(record)
+    assert costs["by_kind"] == {"model": 5.5, "seed": 0.2, "test": 2.0}
+    assert costs["costliest"][:3] == [("model", "b", 4.0), ("test", "t", 2.0), ("model", "a", 1.5)]
+
+
 def test_a_failed_step_prints_why(capsys: pytest.CaptureFixture[str]) -> None:
     script = "print('building'); print('Result: 1 test failed, exit 1.'); raise SystemExit(1)"
     measured = benchmark.measure("full build", [sys.executable, "-c", script])
@@ -92,6 +120,7 @@ def test_a_tiny_benchmark_measures_every_step_and_agrees_with_the_floor(tmp_path
             "--work-dir",
             str(tmp_path),
             "--no-append",
+            "--node-costs",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -116,3 +145,10 @@ def test_a_tiny_benchmark_measures_every_step_and_agrees_with_the_floor(tmp_path
     records = sorted((tmp_path / "leads_300" / "warehouse" / "runs").glob("*.json"))
     modes = [json.loads(path.read_text()).get("incremental_since") for path in records]
     assert len(modes) == 2 and modes[0] is None and modes[1] is not None
+    # --node-costs: the same incremental run on a copy of the full build, one node at a time
+    copies = sorted((tmp_path / "leads_300" / "warehouse_before_increment" / "runs").glob("*.json"))
+    serial = json.loads(copies[-1].read_text())
+    assert len(copies) == 2 and serial["incremental_since"] == modes[1]
+    assert serial["outcome"] == "published"
+    assert "at most 1 node(s) at once" in output
+    assert "| costliest nodes, one at a time | kind | s |" in output
