@@ -10,6 +10,7 @@
 -#}
 -- depends_on: {{ ref('int_lead_fingerprints') }}
 -- depends_on: {{ ref('int_engagement_counts_at_cutoff') }}
+-- depends_on: {{ ref('stg_seeds__engagement_rules') }}
 {{ lead_scoring.incremental_window_config('scored_at') }}
 {%- set windowed = lead_scoring.is_incremental_window() %}
 
