@@ -21,7 +21,7 @@ reads:
   tables are replaced in one transaction, so readers see either the old or the new tables.
 - spark (local session): ``LEAD_SCORING_SPARK_DIR`` (/tmp/lead_scoring_spark: warehouse and
   metastore), ``LEAD_SCORING_SPARK_MASTER`` (local[1]), ``LEAD_SCORING_SPARK_DRIVER_MEMORY``
-  (2g).
+  (2g), ``LEAD_SCORING_SPARK_ADAPTIVE`` (false: see profiles.yml).
 
 Exit codes: 0 loaded, 2 a raw file or column is missing, or the warehouse is unreachable.
 """
@@ -278,6 +278,7 @@ def spark_settings() -> dict[str, str]:
         "spark.driver.extraJavaOptions": f"-Dderby.system.home={spark_dir} -Duser.timezone=UTC",
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.shuffle.partitions": env("LEAD_SCORING_SPARK_SHUFFLE_PARTITIONS", "4"),
+        "spark.sql.adaptive.enabled": env("LEAD_SCORING_SPARK_ADAPTIVE", "false"),
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
         "spark.sql.ansi.enabled": "false",

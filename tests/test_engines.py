@@ -56,10 +56,12 @@ DEMO = {
 }
 REQUIRE_ENGINES = bool(os.environ.get("LEAD_SCORING_REQUIRE_ENGINES"))
 BUILD_TIMEOUT = 900
-# Spark's local mode now and then fails a task while deserializing its plan, whatever the SQL
-# (seen once in this suite, on a seed test: "java.lang.ClassCastException: cannot assign
-# instance of scala.collection.generic.DefaultSerializationProxy to field ... UnionExec.children").
-# A build that fails with it is run once more; any other failure, or the same one twice, fails.
+# With adaptive query execution on, Spark 4.3 now and then serializes a task it cannot read back
+# ("java.lang.ClassCastException: cannot assign instance of scala.collection.generic.
+# DefaultSerializationProxy to field ... UnionExec.children"): two builds in three failed on
+# the seed test fit_rules_are_valid and were built again (200 s more each). profiles.yml turns
+# it off (LEAD_SCORING_SPARK_ADAPTIVE). Should it still happen, a build that fails with it is
+# run once more (and says so); any other failure, or the same one twice, fails.
 SPARK_DESERIALIZATION_RACE = "ClassCastException: cannot assign instance of scala.collection"
 RELATIVE_TOLERANCE = 1e-9
 BUILD_SECONDS: dict[str, float] = {}
