@@ -12,16 +12,14 @@ the raw folder, and replaces the table of the same name. Values that do not conv
 column's type (e.g. an unparseable timestamp in a CSV file) are loaded as null and counted in a
 warning; staging then treats them like any other null.
 
-Connection settings come only from environment variables, the same ones ``profiles.yml``
-reads:
+Connection settings are those of the target's output in ``profiles.yml``, rendered as dbt
+renders them (scripts/profile_settings.py), so the tables land where dbt reads them; the
+environment variables that set them are in the README ("Running on PostgreSQL / Spark"):
 
-- postgres: ``LEAD_SCORING_PG_HOST`` (127.0.0.1), ``LEAD_SCORING_PG_PORT`` (5432),
-  ``LEAD_SCORING_PG_USER`` (lead_scoring), ``LEAD_SCORING_PG_PASSWORD`` (none),
-  ``LEAD_SCORING_PG_DATABASE`` (lead_scoring), ``LEAD_SCORING_PG_SSLMODE`` (prefer). All
-  tables are replaced in one transaction, so readers see either the old or the new tables.
-- spark (local session): ``LEAD_SCORING_SPARK_DIR`` (/tmp/lead_scoring_spark: warehouse and
-  metastore), ``LEAD_SCORING_SPARK_MASTER`` (local[1]), ``LEAD_SCORING_SPARK_DRIVER_MEMORY``
-  (2g), ``LEAD_SCORING_SPARK_ADAPTIVE`` (false: see profiles.yml).
+- postgres: host, port, user, password (only when not empty), dbname and sslmode. All tables
+  are replaced in one transaction, so readers see either the old or the new tables.
+- spark (local session): the output's ``server_side_parameters`` (master, driver memory,
+  warehouse folder and metastore, time zone...), with ANSI mode off for the loading casts.
 
 Exit codes: 0 loaded, 2 a raw file or column is missing, or the warehouse is unreachable.
 """
@@ -35,8 +33,15 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
+
+SCRIPTS_DIR = Path(__file__).resolve().parent
+if str(SCRIPTS_DIR) not in sys.path:
+    sys.path.insert(0, str(SCRIPTS_DIR))
+
+import profile_settings  # noqa: E402  (a sibling module; scripts/ is no package)
 
 # The spec's §2 layout: table -> column -> kind.
 RAW_TABLES: dict[str, dict[str, str]] = {
@@ -108,7 +113,8 @@ TYPES: dict[str, dict[str, str]] = {
     },
 }
 TARGETS = ("postgres", "spark")
-SPARK_DIR_DEFAULT = "/tmp/lead_scoring_spark"
+# on top of the profile's: casts of values that do not convert give null (and are counted)
+LOADING_SPARK_SETTINGS = {"spark.sql.ansi.enabled": "false"}
 
 
 class LoadError(Exception):
@@ -202,6 +208,20 @@ def env(name: str, default: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+def postgres_settings() -> dict[str, Any]:
+    """psycopg2's connection arguments from the `postgres` target in profiles.yml."""
+    output = profile_settings.output("postgres")
+    settings: dict[str, Any] = {
+        key: profile_settings.render(output[key])
+        for key in ("host", "port", "user", "dbname", "sslmode")
+    }
+    settings["port"] = int(settings["port"])
+    password = profile_settings.render(output.get("password", ""))
+    if password:
+        settings["password"] = password
+    return settings
+
+
 def load_postgres(raw_dir: Path, schema: str, log: Callable[[str], None]) -> dict[str, int]:
     try:
         import psycopg2
@@ -211,16 +231,7 @@ def load_postgres(raw_dir: Path, schema: str, log: Callable[[str], None]) -> dic
             "psycopg2 is not installed: pip install -c constraints.txt -r requirements-postgres.txt"
         ) from exc
 
-    settings = {
-        "host": env("LEAD_SCORING_PG_HOST", "127.0.0.1"),
-        "port": int(env("LEAD_SCORING_PG_PORT", "5432")),
-        "user": env("LEAD_SCORING_PG_USER", "lead_scoring"),
-        "dbname": env("LEAD_SCORING_PG_DATABASE", "lead_scoring"),
-        "sslmode": env("LEAD_SCORING_PG_SSLMODE", "prefer"),
-    }
-    password = os.environ.get("LEAD_SCORING_PG_PASSWORD")
-    if password:
-        settings["password"] = password
+    settings = postgres_settings()
     rows: dict[str, int] = {}
     with duckdb_connection() as source, tempfile.TemporaryDirectory(prefix="load-raw-") as tmp:
         queries = {table: typed_select(source, raw_dir, table) for table in RAW_TABLES}
@@ -266,23 +277,10 @@ def load_postgres(raw_dir: Path, schema: str, log: Callable[[str], None]) -> dic
 
 
 def spark_settings() -> dict[str, str]:
-    """The Spark session configuration of the `spark` target in profiles.yml."""
-    spark_dir = env("LEAD_SCORING_SPARK_DIR", SPARK_DIR_DEFAULT)
-    return {
-        "spark.master": env("LEAD_SCORING_SPARK_MASTER", "local[1]"),
-        "spark.driver.memory": env("LEAD_SCORING_SPARK_DRIVER_MEMORY", "2g"),
-        "spark.sql.warehouse.dir": f"{spark_dir}/warehouse",
-        "spark.hadoop.javax.jdo.option.ConnectionURL": (
-            f"jdbc:derby:;databaseName={spark_dir}/metastore_db;create=true"
-        ),
-        "spark.driver.extraJavaOptions": f"-Dderby.system.home={spark_dir} -Duser.timezone=UTC",
-        "spark.sql.session.timeZone": "UTC",
-        "spark.sql.shuffle.partitions": env("LEAD_SCORING_SPARK_SHUFFLE_PARTITIONS", "4"),
-        "spark.sql.adaptive.enabled": env("LEAD_SCORING_SPARK_ADAPTIVE", "false"),
-        "spark.ui.enabled": "false",
-        "spark.ui.showConsoleProgress": "false",
-        "spark.sql.ansi.enabled": "false",
-    }
+    """The Spark session configuration of the `spark` target in profiles.yml, ANSI mode off."""
+    output = profile_settings.output("spark")
+    settings = profile_settings.render(output.get("server_side_parameters", {}))
+    return {**{key: str(value) for key, value in settings.items()}, **LOADING_SPARK_SETTINGS}
 
 
 def spark_session():  # pyspark is an optional dependency: no annotation
@@ -378,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     try:
         rows = load(args.raw_dir, args.target, args.schema)
-    except LoadError as exc:
+    except (LoadError, profile_settings.ProfileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for table, count in rows.items():

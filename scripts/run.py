@@ -76,14 +76,14 @@ SCRIPTS_DIR = Path(__file__).resolve().parent
 if str(SCRIPTS_DIR) not in sys.path:
     sys.path.insert(0, str(SCRIPTS_DIR))
 
-import publishing  # noqa: E402  (a sibling module; scripts/ is no package)
+import profile_settings  # noqa: E402  (a sibling module; scripts/ is no package)
+import publishing  # noqa: E402
 import run_records  # noqa: E402
 
 PROJECT_DIR = SCRIPTS_DIR.parent
 RAW_DIR_ENV = "LEAD_SCORING_RAW_DIR"
 DUCKDB_PATH_ENV = "LEAD_SCORING_DUCKDB_PATH"
 TARGET_ENV = "LEAD_SCORING_TARGET"
-PROFILE_NAME = "lead_scoring"
 DEMO_DIR = PROJECT_DIR / "data" / "demo"
 DEFAULT_DUCKDB_PATH = PROJECT_DIR / "data" / "warehouse" / "lead_scoring.duckdb"
 DEMO_GENERATOR = PROJECT_DIR / "scripts" / "generate_demo_data.py"
@@ -493,25 +493,7 @@ def target_adapter_type(target: str | None) -> str | None:
     connecting. None when it cannot tell (an unknown target: dbt then reports it).
     """
     try:
-        import jinja2
-        import yaml
-
-        profiles = yaml.safe_load((PROJECT_DIR / "profiles.yml").read_text())
-        profile = profiles[PROFILE_NAME]
-
-        def env_var(name: str, default: str | None = None) -> str:
-            value = os.environ.get(name, default)
-            if value is None:
-                raise KeyError(name)
-            return value
-
-        def render(value: Any) -> str:
-            template = jinja2.Environment().from_string(str(value))
-            return template.render(env_var=env_var).strip()
-
-        name = target or render(profile.get("target", "default"))
-        output = profile.get("outputs", {}).get(name)
-        return render(output["type"]) if output else None
+        return profile_settings.render(profile_settings.output(target)["type"])
     except Exception:
         return None
 
