@@ -9,9 +9,17 @@
     the var (a plain `dbt build`, or --full-refresh) every model is computed whole.
 -#}
 
-{#- The var incremental_since as 'YYYY-MM-DD HH:MM:SS.ffffff', or none when not given. -#}
+{#-
+    The var incremental_since as 'YYYY-MM-DD HH:MM:SS.ffffff', or none when not given.
+    scripts/run.py hands it over in LEAD_SCORING_RUN_INCREMENTAL_SINCE, read only when dbt
+    executes (as LEAD_SCORING_RUN_AS_OF, macros/as_of.sql): a cutoff that changes every run must
+    not make dbt parse the project again. Nothing parsed may depend on it.
+-#}
 {% macro incremental_since_text() -%}
     {%- set raw = var('incremental_since', none) -%}
+    {%- if (raw is none or (raw | string | trim) == '') and execute -%}
+        {%- set raw = env_var('LEAD_SCORING_RUN_INCREMENTAL_SINCE', '') -%}
+    {%- endif -%}
     {%- if raw is none or (raw | string | trim) == '' -%}
         {{ return(none) }}
     {%- endif -%}
@@ -63,30 +71,44 @@
 
 {#-
     The config of an incremental model (strategy append): computed whole (dropped and created)
-    unless run.py passed a cutoff; in an incremental run, a pre-hook first deletes the rows the
-    model is about to insert again: those in_incremental_window (time_column none: the rescored
-    leads' rows), and those the macro named `extra_macro` (no arguments, rendered when the hook
-    runs) selects.
+    unless this run continues the previous build (should_full_refresh below); when it does, a
+    pre-hook first deletes the rows the model is about to insert again: those
+    in_incremental_window (time_column none: the rescored leads' rows), and those the macro
+    named `extra_macro` (no arguments, rendered when the hook runs) selects. Decided when the
+    model runs, not when dbt parses it: the parse must not depend on the cutoff.
 -#}
 {% macro incremental_window_config(time_column, extra_macro=none) -%}
-    {%- set whole = not lead_scoring.continues_previous_build() -%}
-    {%- set hooks = [] -%}
     {%- set window_args = "none" if time_column is none else "'" ~ time_column ~ "'" -%}
-    {%- if not whole -%}
-        {%- do hooks.append(
-            "{% if is_incremental() %}delete from {{ this }} where "
-            ~ "{{ lead_scoring.in_incremental_window(" ~ window_args ~ ") }}"
-            ~ (" or {{ lead_scoring." ~ extra_macro ~ "() }}" if extra_macro else "")
-            ~ "{% endif %}"
-        ) -%}
-    {%- endif -%}
+    {%- set hook =
+        "{% if is_incremental() %}delete from {{ this }} where "
+        ~ "{{ lead_scoring.in_incremental_window(" ~ window_args ~ ") }}"
+        ~ (" or {{ lead_scoring." ~ extra_macro ~ "() }}" if extra_macro else "")
+        ~ "{% endif %}"
+    -%}
     {{ config(
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        full_refresh=whole,
-        pre_hook=hooks,
+        whole_unless_continued=true,
+        pre_hook=[hook],
     ) }}
+{%- endmacro %}
+
+{#-
+    dbt's should_full_refresh (which its incremental materializations and is_incremental() ask),
+    with one addition: a model configured `whole_unless_continued` (incremental_window_config) is
+    computed whole unless this run continues the previous build. Elsewhere the same as dbt's:
+    the model's `full_refresh` config, else the --full-refresh flag.
+-#}
+{% macro should_full_refresh() -%}
+    {%- set configured = config.get('full_refresh') -%}
+    {%- if configured is none -%}
+        {%- set configured = flags.FULL_REFRESH -%}
+    {%- endif -%}
+    {%- if not configured and config.get('whole_unless_continued', false) -%}
+        {%- set configured = not lead_scoring.continues_previous_build() -%}
+    {%- endif -%}
+    {{ return(configured) }}
 {%- endmacro %}
 
 {#-

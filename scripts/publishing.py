@@ -8,6 +8,8 @@ Layout next to the published file P (LEAD_SCORING_DUCKDB_PATH, e.g. .../lead_sco
     builds/<run_id>/<P name>   each run's own database file: built there, then copied to P;
                                kept for rollback (the last N successful ones)
     builds/<run_id>/dbt.log    dbt's debug log of that run
+    .<P name>.build            a link to the running build's folder: dbt opens the build file
+                               through it, at the same path every run (see current_build_link)
     runs/<run_id>.json, .log   the run record and the readable log (scripts/run_records.py)
 
 A build file has the same name as P because dbt-duckdb names the database (catalog) after the
@@ -72,9 +74,36 @@ class Layout:
         """The run's database file: same name as the published file (see the module docstring)."""
         return self.build_dir(run_id) / self.published.name
 
+    @property
+    def current_build_link(self) -> Path:
+        """The link (see point_current_build_link) next to P: `.<P name>.build`."""
+        return self.folder / f".{self.published.name}.build"
+
     def make_folders(self) -> None:
         for folder in (self.folder, self.builds, self.runs):
             folder.mkdir(parents=True, exist_ok=True)
+
+
+def point_current_build_link(layout: Layout, run_id: str) -> Path:
+    """The run's build file at a path that is the same every run; the real file if no link.
+
+    dbt parses the whole project again when its connection settings change, and the DuckDB
+    file's path is one of them: a build file in its own run folder would cost every run a full
+    parse (3-4 s). So dbt opens the file through the link `.<P name>.build` -> builds/<run_id>;
+    DuckDB's write-ahead log and spill folder land next to the real file. The link is replaced
+    atomically (a new link renamed over the old); where links cannot be made, the real path.
+    """
+    link = layout.current_build_link
+    temporary = link.with_name(f"{link.name}.{run_id}.tmp")
+    try:
+        temporary.unlink(missing_ok=True)
+        os.symlink(Path(BUILDS_DIR) / run_id, temporary, target_is_directory=True)
+        os.replace(temporary, link)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        return layout.build_file(run_id)
+    return link / layout.published.name
 
 
 def wal_of(database: Path) -> Path:

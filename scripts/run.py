@@ -84,6 +84,12 @@ PROJECT_DIR = SCRIPTS_DIR.parent
 RAW_DIR_ENV = "LEAD_SCORING_RAW_DIR"
 DUCKDB_PATH_ENV = "LEAD_SCORING_DUCKDB_PATH"
 TARGET_ENV = "LEAD_SCORING_TARGET"
+# The run's as_of and incremental cutoff reach dbt through these, not --vars: dbt parses the
+# whole project again (3-4 s) whenever --vars change, and these change every run. The macros
+# read them only when dbt runs a node (macros/as_of.sql, macros/incremental.sql), so dbt reuses
+# the previous run's parse (docs/operations.md "Parsing once"). A --vars value still wins.
+RUN_AS_OF_ENV = "LEAD_SCORING_RUN_AS_OF"
+RUN_INCREMENTAL_SINCE_ENV = "LEAD_SCORING_RUN_INCREMENTAL_SINCE"
 DEMO_DIR = PROJECT_DIR / "data" / "demo"
 DEFAULT_DUCKDB_PATH = PROJECT_DIR / "data" / "warehouse" / "lead_scoring.duckdb"
 DEMO_GENERATOR = PROJECT_DIR / "scripts" / "generate_demo_data.py"
@@ -441,17 +447,21 @@ def project_flags(target: str | None) -> list[str]:
 
 
 def dbt_vars(args: argparse.Namespace) -> dict[str, Any]:
-    """The --vars this run passes to dbt (none for a default run without --as-of)."""
+    """The --vars this run passes to dbt: options that stay the same from run to run."""
     variables: dict[str, Any] = {}
-    if args.as_of:
-        variables["as_of"] = args.as_of
     if getattr(args, "hash_pii", False):
         variables["hash_pii"] = True
     if getattr(args, "max_dirty_row_share", None) is not None:
         variables["max_dirty_row_share"] = args.max_dirty_row_share
-    if getattr(args, "incremental_since", None):
-        variables["incremental_since"] = args.incremental_since
     return variables
+
+
+def dbt_environment(args: argparse.Namespace) -> dict[str, str]:
+    """The run's as_of and incremental cutoff for dbt ('' when not set): see RUN_AS_OF_ENV."""
+    return {
+        RUN_AS_OF_ENV: args.as_of or "",
+        RUN_INCREMENTAL_SINCE_ENV: getattr(args, "incremental_since", None) or "",
+    }
 
 
 def build_arguments(args: argparse.Namespace, log_path: Path | None = None) -> list[str]:
@@ -1185,7 +1195,9 @@ class BuildRun:
             print(result_line(EXIT_NOT_RUN, []))
             return self.stop(EXIT_NOT_RUN, "not_run", message)
         database = self.build_file if self.publishes else self.locations.duckdb_path
-        os.environ[DUCKDB_PATH_ENV] = str(database)
+        dbt_database = self.dbt_database() if self.publishes else database
+        os.environ[DUCKDB_PATH_ENV] = str(dbt_database)
+        os.environ.update(dbt_environment(args))
         session = start_session(args.target, self.build_dir)
         if session is None:
             return self.stop(EXIT_NOT_RUN, "not_run", "dbt is not installed")
@@ -1235,6 +1247,10 @@ class BuildRun:
         print(result_line(EXIT_NOT_RUN, []))
         message = f"{step}: " + (str(exception).strip().splitlines() or ["no reason given"])[0]
         return self.stop(EXIT_NOT_RUN, "not_run", message)
+
+    def dbt_database(self) -> Path:
+        """The path dbt opens the build file by (publishing.point_current_build_link)."""
+        return publishing.point_current_build_link(self.layout, self.run_id)
 
     def prepare_build_file(self) -> None:
         """A fresh build file; a --select build starts from a copy of the published one."""

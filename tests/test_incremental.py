@@ -327,6 +327,21 @@ def test_incremental_runs_give_the_marts_of_a_full_build(daily: Daily) -> None:
         assert differences(continued[table], rows) == [], f"marts.{table} differs"
 
 
+def test_the_next_runs_reuse_the_first_runs_parse(daily: Daily) -> None:
+    """as_of and the cutoff change every run, and so would the build file's path: none may make
+    dbt parse the project again (docs/operations.md "Parsing once")."""
+    logs = [
+        daily.incremental.parent / "builds" / run_id / "dbt.log"
+        for step in daily.steps
+        for run_id in re.findall(r"^Run (\S+): build into", step.output, re.MULTILINE)
+    ]
+    assert len(logs) == len(daily.steps)
+    for log in logs[1:]:
+        text = log.read_text()
+        assert "Unable to do partial parsing" not in text, log
+        assert "Partial parsing enabled, no changes found, skipping parsing" in text, log
+
+
 def test_an_incremental_run_recomputes_only_part_of_the_history(daily: Daily) -> None:
     with duckdb.connect(str(daily.incremental), read_only=True) as connection:
         runs = connection.execute(

@@ -191,6 +191,44 @@ def test_prune_keeps_the_newest_successful_and_a_few_failed_builds(
     assert sorted(deleted) == sorted(set(good[1:-3]) | set(bad[: -publishing.KEEP_FAILED_BUILDS]))
 
 
+def test_dbt_opens_every_build_at_one_path_through_a_link(
+    publishing: ModuleType, tmp_path: Path
+) -> None:
+    layout = publishing.Layout(tmp_path / "lead_scoring.duckdb")
+    paths = []
+    for run_id in ("20260101T000000.000Z-0000", "20260102T000000.000Z-0000"):
+        layout.build_dir(run_id).mkdir(parents=True)
+        path = publishing.point_current_build_link(layout, run_id)
+        with duckdb.connect(str(path)) as connection:
+            connection.execute(f"create table t as select '{run_id}' as run_id")
+        assert layout.build_file(run_id).is_file()  # the file is in the run's own folder
+        paths.append(path)
+    assert paths[0] == paths[1] == layout.current_build_link / "lead_scoring.duckdb"
+    with duckdb.connect(str(layout.build_file("20260101T000000.000Z-0000"))) as connection:
+        assert connection.execute("select run_id from t").fetchall() == [
+            ("20260101T000000.000Z-0000",)
+        ]
+    assert publishing.build_run_ids(layout) == [
+        "20260101T000000.000Z-0000",
+        "20260102T000000.000Z-0000",
+    ]
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        ".lead_scoring.duckdb.build",
+        "builds",
+    ]
+
+
+def test_without_a_link_dbt_opens_the_build_file_itself(
+    publishing: ModuleType, tmp_path: Path
+) -> None:
+    layout = publishing.Layout(tmp_path / "lead_scoring.duckdb")
+    layout.build_dir("r1").mkdir(parents=True)
+    (layout.current_build_link / "something").mkdir(parents=True)  # not a link: left alone
+    assert publishing.point_current_build_link(layout, "r1") == layout.build_file("r1")
+    assert (layout.current_build_link / "something").is_dir()
+    assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".tmp")] == []
+
+
 def test_rollback_choice(run: ModuleType) -> None:
     kept = ["a1", "b2", "c3"]
     assert run.choose_rollback(kept, "c3", None) == ("b2", "")

@@ -102,7 +102,8 @@ def test_flags_pass_through_to_dbt_build() -> None:
     assert "--full-refresh" in arguments
     selected = arguments.index("--select")
     assert arguments[selected + 1 : selected + 4] == ["staging", "+dim_leads", "tag:daily"]
-    assert arguments[arguments.index("--vars") + 1] == '{"as_of": "2026-11-01 00:00:00"}'
+    # as_of reaches dbt in the environment, so that --vars (and dbt's parse) stay the same
+    assert "--vars" not in arguments
 
 
 def test_defaults_pass_no_as_of_and_no_selection() -> None:
@@ -110,6 +111,18 @@ def test_defaults_pass_no_as_of_and_no_selection() -> None:
     arguments = run.build_arguments(run.parse_args([]))
     assert "--vars" not in arguments and "--select" not in arguments
     assert "--target" not in arguments and "--full-refresh" not in arguments
+
+
+def test_as_of_and_cutoff_reach_dbt_in_the_environment() -> None:
+    run = load_script("run")
+    args = run.parse_args(["--as-of", "2026-11-01"])
+    assert run.dbt_environment(args) == {
+        "LEAD_SCORING_RUN_AS_OF": "2026-11-01 00:00:00",
+        "LEAD_SCORING_RUN_INCREMENTAL_SINCE": "",
+    }
+    args.incremental_since = "2026-10-29 00:00:00.000000"
+    assert run.dbt_environment(args)["LEAD_SCORING_RUN_INCREMENTAL_SINCE"] == args.incremental_since
+    assert "--vars" not in run.build_arguments(args) + run.freshness_arguments(args)
 
 
 def test_only_an_incremental_run_leaves_out_the_unit_tests() -> None:

@@ -9,15 +9,14 @@
 -#}
 -- depends_on: {{ ref('stg_raw__events_changes') }}
 -- depends_on: {{ ref('stg_raw__events_days') }}
-{%- set continues = lead_scoring.continues_previous_build() %}
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',
-    full_refresh=not continues,
+    whole_unless_continued=true,
     pre_hook=[
         "{% if is_incremental() %}delete from {{ this }} where (event_id is null and {{ lead_scoring.restaged_days_condition() }}) or event_id in ({{ lead_scoring.changed_event_ids() }}){% endif %}"
-    ] if continues else [],
+    ],
 ) }}
 
 {#- the rows to stage: in an incremental run, the current rows stg_raw__events_changes lists -#}
