@@ -31,7 +31,7 @@ The default command (also spelled `build`) is one production run, safe to schedu
 
 dbt's log goes to the console as usual (and its debug log to builds/<run_id>/dbt.log); the
 summary after it is ours: what was built, which tests failed or warned and why (with up to 10
-stored failing rows each, e.g. the seed, rule and problem of a bad rule-table edit, or the raw
+failing rows each, e.g. the seed, rule and problem of a bad rule-table edit, or the raw
 table and share of a broken column), how many dirty raw rows were dropped, flagged or ignored,
 and what was published. docs/operations.md describes running it in production.
 
@@ -574,6 +574,7 @@ class Outcome:
     message: str
     relation: str | None
     failures: int | None
+    compiled_sql: str | None = None
 
     @property
     def label(self) -> str:
@@ -592,6 +593,7 @@ def outcomes(run_result: Any) -> list[Outcome]:
             message=(result.message or "").strip(),
             relation=getattr(result.node, "relation_name", None),
             failures=result.failures,
+            compiled_sql=getattr(result.node, "compiled_code", None),
         )
         for result in run_result.results
     ]
@@ -663,18 +665,22 @@ def table_lines(rows: list[dict[str, Any]], prefix: str = "      ") -> list[str]
 
 
 def failing_rows_lines(session: DbtSession, node: Outcome) -> list[str]:
-    """Up to MAX_FAILING_ROWS of a failed test's stored failures (nothing if none were stored)."""
-    if node.kind != "test" or node.status != "fail" or not node.relation:
+    """Up to MAX_FAILING_ROWS of a failed test's failing rows: its compiled query, run again.
+
+    Tests store no failures (dbt_project.yml: a table per test cost seconds every run), so the
+    rows are those the test's query finds now, in the build that it failed.
+    """
+    if node.kind != "test" or node.status != "fail" or not node.compiled_sql:
         return []
-    rows = session.query(f"select * from {node.relation}", MAX_FAILING_ROWS)
+    rows = session.query(node.compiled_sql, MAX_FAILING_ROWS)
     if not rows:
         return []
-    # A test may store fewer rows than its failures count (e.g. one summary row of N dirty rows).
+    # A test may return fewer rows than its failures count (e.g. one summary row of N dirty rows).
     shown = "all"
     if len(rows) == MAX_FAILING_ROWS:
         shown = f"first {len(rows)}"
         shown += f" of {node.failures}" if (node.failures or 0) > len(rows) else ""
-    return [f"      failing rows ({shown}, stored in {node.relation}):", *table_lines(rows)]
+    return [f"      failing rows ({shown}):", *table_lines(rows)]
 
 
 def problem_lines(session: DbtSession, nodes: list[Outcome]) -> list[str]:
