@@ -292,9 +292,13 @@ def publish_file(source: Path, published: Path, run_id: str) -> None:
 
 
 def remove_leftover_temporaries(layout: Layout) -> list[Path]:
-    """Temporary publish copies left by a run killed while publishing."""
+    """Temporary publish copies, and new build links, left by a run killed at that moment."""
     removed = []
-    for path in layout.folder.glob(f".{layout.published.name}.*{PUBLISHING_SUFFIX}"):
+    link = layout.current_build_link
+    for path in [
+        *layout.folder.glob(f".{layout.published.name}.*{PUBLISHING_SUFFIX}"),
+        *layout.folder.glob(f"{link.name}.*.tmp"),
+    ]:
         with contextlib.suppress(OSError):
             path.unlink()
             removed.append(path)

@@ -33,6 +33,8 @@ PROJECT_ENTRIES = (
 )
 NOT_COPIED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
 DBT = str(Path(sys.executable).with_name("dbt"))
+# scripts/run.py hands its as_of and cutoff to dbt in these (docs/operations.md "Parsing once")
+RUN_PREFIX = "LEAD_SCORING_RUN_"
 
 RAW_COLUMNS: dict[str, dict[str, str]] = {
     "leads": {
@@ -136,6 +138,12 @@ def seed_header(row_type: type) -> list[str]:
     return [field.name for field in fields(row_type)]
 
 
+def dbt_environment() -> dict[str, str]:
+    """This process's environment without scripts/run.py's hand-over to dbt (LEAD_SCORING_RUN_*:
+    the as_of and cutoff of a run.py run), which would make a plain dbt command incremental."""
+    return {name: value for name, value in os.environ.items() if not name.startswith(RUN_PREFIX)}
+
+
 def run_dbt(
     project_dir: Path,
     args: Sequence[str],
@@ -145,7 +153,7 @@ def run_dbt(
 ) -> subprocess.CompletedProcess[str]:
     """Run one dbt command on a project copy; returns the finished process (never raises)."""
     env = {
-        **os.environ,
+        **dbt_environment(),
         "LEAD_SCORING_RAW_DIR": str(raw_dir),
         "LEAD_SCORING_DUCKDB_PATH": str(database),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
@@ -188,7 +196,7 @@ def run_dbt_on_target(
     output so far.
     """
     environment = {
-        **os.environ,
+        **dbt_environment(),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         **dict(env or {}),
         "LEAD_SCORING_TARGET": target,

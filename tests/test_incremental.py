@@ -342,6 +342,24 @@ def test_the_next_runs_reuse_the_first_runs_parse(daily: Daily) -> None:
         assert "Partial parsing enabled, no changes found, skipping parsing" in text, log
 
 
+def test_selecting_the_fingerprints_does_not_select_other_models_key_tests(
+    daily: Daily, tmp_path: Path
+) -> None:
+    """The key tests that read int_lead_fingerprints in incremental runs look it up when they
+    run: as its children, `--select int_lead_fingerprints` would run them on tables it does not
+    build (macros/incremental.sql lead_fingerprints_relation)."""
+
+    def tests_of(model: str) -> list[str]:
+        arguments = ["ls", "--select", model, "--resource-type", "test", "--output", "name"]
+        listed = run_dbt(daily.project, [*arguments, "--quiet"], tmp_path, tmp_path / "x.duckdb")
+        assert listed.returncode == 0, listed.stdout[-2000:]
+        return [line.strip() for line in listed.stdout.splitlines() if line.strip()]
+
+    key_test = "unique_combination_of_columns_fct_lead_score_history_lead_id__scored_at__scored_at"
+    assert key_test in tests_of("fct_lead_score_history")
+    assert [test for test in tests_of("int_lead_fingerprints") if "fingerprints" not in test] == []
+
+
 def test_an_incremental_run_recomputes_only_part_of_the_history(daily: Daily) -> None:
     with duckdb.connect(str(daily.incremental), read_only=True) as connection:
         runs = connection.execute(

@@ -216,6 +216,11 @@ def test_dbt_opens_every_build_at_one_path_through_a_link(
         ".lead_scoring.duckdb.build",
         "builds",
     ]
+    # a new link a killed run left before renaming it goes with the next run's cleanup
+    leftover = tmp_path / ".lead_scoring.duckdb.build.20260103T000000.000Z-0000.tmp"
+    os.symlink("builds/20260101T000000.000Z-0000", leftover, target_is_directory=True)
+    assert publishing.remove_leftover_temporaries(layout) == [leftover]
+    assert not leftover.is_symlink() and layout.build_file("20260101T000000.000Z-0000").is_file()
 
 
 def test_without_a_link_dbt_opens_the_build_file_itself(

@@ -20,17 +20,14 @@
     event_ids and 2.8 s instead of 4.3 s on int_events_matched_to_rules' 26M-row key.
 -#}
 {% test unique_combination_of_columns(model, combination_of_columns, incremental_time_column=none, incremental_by_lead=false, incremental_loaded_by_run=false, only_in_incremental_runs=false) %}
-    {%- if incremental_time_column or incremental_by_lead %}
-    -- depends_on: {{ ref('int_lead_fingerprints') }}
-    {%- endif %}
     {%- set columns = combination_of_columns | join(', ') %}
     {%- set key_hash = lead_scoring.key_hash(combination_of_columns) %}
     {%- set checked -%}
-    {%- if only_in_incremental_runs and lead_scoring.incremental_since_text() is none %}
+    {%- if only_in_incremental_runs and not lead_scoring.continues_previous_build() %}
         select {{ columns }} from {{ model }} where 1 = 0
     {%- elif (incremental_time_column or incremental_by_lead) and lead_scoring.incremental_since_text() is not none %}
         select {{ columns }} from {{ model }}
-        where {{ lead_scoring.in_incremental_window(incremental_time_column) }}
+        where {{ lead_scoring.in_incremental_window(incremental_time_column, fingerprints=lead_scoring.lead_fingerprints_relation()) }}
     {%- elif incremental_loaded_by_run and lead_scoring.continues_previous_build() %}
         select {{ columns }} from (select * from {{ model }}) as checked
         where exists (
