@@ -1,9 +1,9 @@
 {#-
     Incremental runs of the event-derived models (docs/operations.md "Incremental runs").
 
-    scripts/run.py passes the var `incremental_since` (a UTC timestamp: the latest event instant
-    of the published warehouse minus `incremental_lookback_days`) when it continues the
-    published warehouse. An incremental model then deletes its rows stamped at or after that
+    scripts/run.py passes a cutoff, `incremental_since` (a UTC timestamp: the latest event instant
+    of the published warehouse minus its lookback days), when it continues the published
+    warehouse: in LEAD_SCORING_RUN_INCREMENTAL_SINCE, or a plain dbt command in the var. An incremental model then deletes its rows stamped at or after that
     cutoff, and every row of the leads int_lead_fingerprints marks `is_rescored` (new, changed or
     deleted leads), and inserts them again from the current inputs; older rows are kept. Without
     the var (a plain `dbt build`, or --full-refresh) every model is computed whole.
