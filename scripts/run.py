@@ -1209,8 +1209,12 @@ class BuildRun:
         if session is None:
             return self.stop(EXIT_NOT_RUN, "not_run", "dbt is not installed")
         database = self.build_file if self.publishes else self.locations.duckdb_path
-        dbt_database = self.dbt_database() if self.publishes else database
-        os.environ[DUCKDB_PATH_ENV] = str(dbt_database)
+        if self.publishes:  # the path dbt opens it by is the same every run
+            os.environ[DUCKDB_PATH_ENV] = str(
+                publishing.point_current_build_link(self.layout, self.run_id)
+            )
+        else:
+            os.environ[DUCKDB_PATH_ENV] = str(database)
         os.environ.update(dbt_environment(args))
 
         extra = [
@@ -1258,10 +1262,6 @@ class BuildRun:
         print(result_line(EXIT_NOT_RUN, []))
         message = f"{step}: " + (str(exception).strip().splitlines() or ["no reason given"])[0]
         return self.stop(EXIT_NOT_RUN, "not_run", message)
-
-    def dbt_database(self) -> Path:
-        """The path dbt opens the build file by (publishing.point_current_build_link)."""
-        return publishing.point_current_build_link(self.layout, self.run_id)
 
     def prepare_build_file(self) -> None:
         """A fresh build file; a --select build starts from a copy of the published one."""
