@@ -16,9 +16,14 @@
     not make dbt parse the project again. Nothing parsed may depend on it.
 -#}
 {% macro incremental_since_text() -%}
-    {%- set raw = var('incremental_since', none) -%}
-    {%- if (raw is none or (raw | string | trim) == '') and execute -%}
-        {%- set raw = env_var('LEAD_SCORING_RUN_INCREMENTAL_SINCE', '') -%}
+    {%- if lead_scoring.in_unit_test() -%}
+        {#- only the unit test's own overrides: its fixtures are no continued tables -#}
+        {%- set raw = ((model.get('overrides') or {}).get('vars') or {}).get('incremental_since') -%}
+    {%- else -%}
+        {%- set raw = var('incremental_since', none) -%}
+        {%- if (raw is none or (raw | string | trim) == '') and execute -%}
+            {%- set raw = env_var('LEAD_SCORING_RUN_INCREMENTAL_SINCE', '') -%}
+        {%- endif -%}
     {%- endif -%}
     {%- if raw is none or (raw | string | trim) == '' -%}
         {{ return(none) }}
@@ -30,6 +35,16 @@
     {%- endif -%}
     {%- set fraction = (match.group(5) or '.0')[1:] -%}
     {{ return(match.group(1) ~ ' ' ~ (match.group(2) or '00') ~ ':' ~ (match.group(3) or '00') ~ ':' ~ (match.group(4) or '00') ~ '.' ~ (fraction ~ '000000')[:6]) }}
+{%- endmacro %}
+
+{#-
+    True while dbt runs a unit test. Its inputs are fixtures, not tables a run continues, so the
+    run's cutoff (run.py's, or the var on the command line) does not apply to it: it checks the
+    model computed whole unless it sets the var incremental_since in its own `overrides`.
+    (`run.py --unit-tests` runs the unit tests in incremental runs too.)
+-#}
+{% macro in_unit_test() -%}
+    {{ return(model is mapping and model.get('resource_type') == 'unit_test') }}
 {%- endmacro %}
 
 {#- True when this dbt run continues the published warehouse (run.py passed a cutoff). -#}

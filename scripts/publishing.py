@@ -418,6 +418,7 @@ BUILD_INFO_COLUMNS = {
     "hash_pii": "boolean",
     "project_fingerprint": "varchar",
     "incremental_since": "timestamp",
+    "unit_tests_fingerprint": "varchar",
 }
 
 

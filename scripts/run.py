@@ -58,6 +58,7 @@ import argparse
 import concurrent.futures
 import contextlib
 import hashlib
+import importlib.metadata
 import importlib.util
 import io
 import json
@@ -103,6 +104,10 @@ DEFAULT_LOOKBACK_DAYS = 3.0
 # What the warehouse's tables are computed from besides the raw data: a change to any of these
 # makes the next run a full build (an incremental run would keep rows computed the old way).
 FINGERPRINTED = ("models", "macros", "seeds", "dbt_project.yml")
+# What the unit tests exercise: not the rule seeds (each unit test gives its model's inputs, the
+# seeds' own included), but the engine that runs them
+UNIT_TESTED = ("models", "macros", "dbt_project.yml")
+UNIT_TESTED_PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb")
 WATERMARK_SQL = (
     "select max(scored_at) from intermediate.int_lead_evaluation_instants where is_event_instant"
 )
@@ -237,6 +242,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--full-refresh", action="store_true", help="rebuild incremental models and seeds"
+    )
+    parser.add_argument(
+        "--unit-tests",
+        action="store_true",
+        help="run the dbt unit tests even when they passed on this code in the published "
+        "build (by default a run leaves them out then: they test the code, not the data)",
     )
     parser.add_argument(
         "--lookback-days",
@@ -476,10 +487,7 @@ def build_arguments(args: argparse.Namespace, log_path: Path | None = None) -> l
     variables = dbt_vars(args)
     if variables:
         arguments += ["--vars", json.dumps(variables)]
-    if getattr(args, "incremental_since", None):
-        # An incremental run continues a build made from the same models, macros and seeds
-        # (plan_incremental), whose unit tests passed: they test that code on fixed inputs, not
-        # the data, so running them again proves nothing new (dbt's advice for production runs).
+    if leaves_out_unit_tests(args):
         arguments += ["--exclude-resource-type", "unit_test"]
     if log_path is not None:
         arguments += ["--log-path", str(log_path)]
@@ -848,7 +856,7 @@ def summary_lines(
     """The whole summary printed after dbt's log (header, counts, problems)."""
     lines = header_lines(args, locations, header)
     lines += [line for kind in COUNTED_KINDS if (line := count_line(kind, nodes)) is not None]
-    if nodes and getattr(args, "incremental_since", None):
+    if nodes and leaves_out_unit_tests(args):
         lines.append(
             f"  {'unit tests:':<12}left out (they passed on this code in the published build)"
         )
@@ -1040,16 +1048,58 @@ def pii_columns(run_result: Any) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------------------------
 
 
-def project_fingerprint(hash_pii: bool) -> str:
-    """A sha256 of everything besides the raw data that the tables are computed from."""
-    digest = hashlib.sha256(f"hash_pii={bool(hash_pii)}\n".encode())
-    for name in FINGERPRINTED:
+def files_fingerprint(header: str, names: Sequence[str]) -> str:
+    """A sha256 of `header` and of every file under the project paths `names`."""
+    digest = hashlib.sha256(header.encode())
+    for name in names:
         root = PROJECT_DIR / name
         files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
         for path in files:
             digest.update(str(path.relative_to(PROJECT_DIR)).encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def project_fingerprint(hash_pii: bool) -> str:
+    """A sha256 of everything besides the raw data that the tables are computed from."""
+    return files_fingerprint(f"hash_pii={bool(hash_pii)}\n", FINGERPRINTED)
+
+
+def unit_test_fingerprint(hash_pii: bool) -> str:
+    """A sha256 of what the unit tests' results depend on: the code and the engine's versions.
+
+    Not the rule seeds: an analyst's rule edit changes the data the models read, not what the
+    unit tests check (every unit test gives its model's inputs).
+    """
+    versions = []
+    for package in UNIT_TESTED_PACKAGES:
+        try:
+            versions.append(f"{package}=={importlib.metadata.version(package)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{package} missing")
+    return files_fingerprint(
+        f"hash_pii={bool(hash_pii)}\n" + "\n".join(versions) + "\n", UNIT_TESTED
+    )
+
+
+def leaves_out_unit_tests(args: argparse.Namespace) -> bool:
+    """Whether `dbt build` leaves the unit tests out: they passed on this code before.
+
+    Unit tests check the code on fixed inputs, not the data (dbt's advice: run them in
+    development and CI, not in production runs). So a run leaves them out when the published
+    build passed them on the same models, macros, dbt_project.yml and engine versions (its
+    `unit_tests_fingerprint`, set in `run`): every incremental run and a full build after an
+    analyst's rule edit. `--unit-tests` runs them anyway.
+    """
+    return bool(getattr(args, "unit_tests_passed", False)) and not getattr(
+        args, "unit_tests", False
+    )
+
+
+def published_unit_test_fingerprint(published: Path, publishes: bool) -> str | None:
+    """The unit-test fingerprint of the code whose unit tests the published build passed."""
+    info = publishing.read_build_info(published) if publishes else None
+    return (info or {}).get("unit_tests_fingerprint")
 
 
 @dataclass
@@ -1189,7 +1239,16 @@ class BuildRun:
         self.fingerprint = project_fingerprint(args.hash_pii)
         self.plan = plan_incremental(args, self.layout.published, self.publishes, self.fingerprint)
         args.incremental_since = self.plan.since
-        self.record.update(incremental_since=self.plan.since, build_mode_reason=self.plan.reason)
+        self.unit_fingerprint = unit_test_fingerprint(args.hash_pii)
+        self.published_unit_fingerprint = published_unit_test_fingerprint(
+            self.layout.published, self.publishes
+        )
+        args.unit_tests_passed = self.published_unit_fingerprint == self.unit_fingerprint
+        self.record.update(
+            incremental_since=self.plan.since,
+            build_mode_reason=self.plan.reason,
+            unit_tests="left out" if leaves_out_unit_tests(args) else "run",
+        )
         try:
             export_locations(self.locations)
             ensure_demo_data(self.locations, args.demo_leads)
@@ -1255,6 +1314,16 @@ class BuildRun:
         outcome = {EXIT_SUCCESS: "published" if self.publishes else "built"}.get(code, "failed")
         return self.stop(code, outcome, reason or "")
 
+    def tested_unit_fingerprint(self) -> str | None:
+        """The unit-test fingerprint this build vouches for (ops.build_info).
+
+        Its own when it ran every unit test (it is published only if they passed), the
+        published build's when it left them out, none when a --select build ran some of them.
+        """
+        if leaves_out_unit_tests(self.args):
+            return self.published_unit_fingerprint
+        return None if self.args.select else self.unit_fingerprint
+
     def could_not_run(self, exception: BaseException | None, step: str) -> int:
         sys.stdout.flush()  # keep dbt's log (stdout) before our message in a combined log
         print("\n".join(["", *fatal_lines(exception)]), file=sys.stderr, flush=True)
@@ -1299,6 +1368,7 @@ class BuildRun:
                     "hash_pii": bool(args.hash_pii),
                     "project_fingerprint": self.fingerprint,
                     "incremental_since": self.plan.since,
+                    "unit_tests_fingerprint": self.tested_unit_fingerprint(),
                 },
             )
             publishing.release_dbt_duckdb()

@@ -598,6 +598,13 @@ def test_an_edited_rule_table_makes_the_next_run_full(
     )
     assert code == 0, output[-3000:]
     assert "mode:       full build (rule tables, models or --hash-pii changed" in output
+    # the unit tests passed on this code in the published build: a rule edit leaves them out
+    assert "unit tests: left out (they passed on this code in the published build)" in output
+    publishing = load_script("publishing")
+    before = publishing.read_build_info(daily.incremental)
+    after = publishing.read_build_info(warehouse)
+    assert before is not None and after is not None
+    assert after["unit_tests_fingerprint"] == before["unit_tests_fingerprint"] is not None
 
 
 # ---------------------------------------------------------------------------------------------

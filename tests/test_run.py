@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.metadata
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -125,15 +126,58 @@ def test_as_of_and_cutoff_reach_dbt_in_the_environment() -> None:
     assert "--vars" not in run.build_arguments(args) + run.freshness_arguments(args)
 
 
-def test_only_an_incremental_run_leaves_out_the_unit_tests() -> None:
+def test_unit_tests_are_left_out_only_when_they_passed_on_this_code() -> None:
     run = load_script("run")
     args = run.parse_args(["--as-of", "2026-11-01"])
-    assert "unit_test" not in run.build_arguments(args)
     args.incremental_since = "2026-10-29 00:00:00.000000"
+    # an incremental run of a warehouse whose build did not record passing them: they run
+    assert "unit_test" not in run.build_arguments(args)
+    args.unit_tests_passed = True
     arguments = run.build_arguments(args)
     assert arguments[arguments.index("--exclude-resource-type") + 1] == "unit_test"
+    # a full build of the same code too (an analyst's rule edit)
+    args.incremental_since = None
+    assert "unit_test" in run.build_arguments(args)
     # dbt source freshness has no such option
     assert "--exclude-resource-type" not in run.freshness_arguments(args)
+    forced = run.parse_args(["--as-of", "2026-11-01", "--unit-tests"])
+    forced.unit_tests_passed = True
+    assert "unit_test" not in run.build_arguments(forced)
+
+
+def test_the_unit_test_fingerprint_follows_the_code_not_the_rule_seeds(
+    project_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = load_script("run")
+    monkeypatch.setattr(run, "PROJECT_DIR", project_copy)
+    code, rules = run.unit_test_fingerprint(False), run.project_fingerprint(False)
+    assert run.unit_test_fingerprint(True) != code
+    seed = project_copy / "seeds" / "engagement_rules.csv"
+    seed.write_text(seed.read_text().replace(",2020-01-01,", ",2020-01-02,", 1))
+    assert run.project_fingerprint(False) != rules
+    assert run.unit_test_fingerprint(False) == code
+    macro = project_copy / "macros" / "scoring.sql"
+    macro.write_text(macro.read_text() + "\n")
+    assert run.unit_test_fingerprint(False) != code
+    # the engine's version is part of it: a new dbt or DuckDB runs them again
+    real_version = importlib.metadata.version
+    monkeypatch.setattr(
+        run.importlib.metadata,
+        "version",
+        lambda name: "9.9.9" if name == "duckdb" else real_version(name),
+    )
+    assert run.unit_test_fingerprint(False) != code
+    monkeypatch.setattr(run.importlib.metadata, "version", real_version)
+
+
+def test_the_published_unit_test_fingerprint_is_read_from_build_info(tmp_path: Path) -> None:
+    run, publishing = load_script("run"), load_script("publishing")
+    database = tmp_path / "lead_scoring.duckdb"
+    assert run.published_unit_test_fingerprint(database, True) is None
+    publishing.write_build_info(database, {"run_id": "r1", "unit_tests_fingerprint": "abc"})
+    assert run.published_unit_test_fingerprint(database, True) == "abc"
+    # a server target publishes nothing: its unit tests always run
+    assert run.published_unit_test_fingerprint(database, False) is None
 
 
 def test_bad_as_of_exits_2_before_dbt_runs(
