@@ -3,18 +3,25 @@
     (docs/semantics.md §2). Rule values are compared as data, never spliced into the SQL.
     Incremental like int_lead_attributes: a run re-matches the rescored leads only (a rule edit
     makes the run a full build, scripts/run.py).
+
+    The lead x rule pairs (about 19 per lead with the demo rules: 19M at 1M leads) carry only
+    keys and values: the rule's other columns join the matches at the end, and the list
+    operators are their own branches, so no pass holds or re-reads the pairs (a CTE of them
+    read twice was buffered, with each rule's description: 7-8 s at 1M leads, 22-53 s at 2.5M,
+    docs/benchmarks.md).
 -#}
 -- depends_on: {{ ref('int_lead_fingerprints') }}
 {{ lead_scoring.incremental_window_config(none) }}
 
-with
-
-lead_attributes as (
+{#- read where it is used (twice): a CTE read twice would be buffered -#}
+{%- set lead_attributes -%}
     select * from {{ ref('int_lead_attributes') }}
     {% if lead_scoring.is_incremental_window() %}
     where {{ lead_scoring.in_incremental_window(none) }}
     {% endif %}
-),
+{%- endset %}
+
+with
 
 fit_rules as (
     select * from {{ ref('stg_seeds__fit_rules') }}
@@ -34,119 +41,147 @@ bounds as (
     group by rule_id, valid_from
 ),
 
-candidates as (
+-- each rule version's condition, its value parsed once
+conditions as (
     select
-        lead_attributes.lead_id,
-        lead_attributes.attribute_kind,
-        lead_attributes.text_value,
-        lead_attributes.numeric_value,
-        lead_attributes.is_null as is_attribute_null,
         fit_rules.rule_id,
         fit_rules.valid_from,
-        fit_rules.valid_from_at,
-        fit_rules.valid_to_at,
+        fit_rules.attribute,
         fit_rules.operator,
         lower(trim(fit_rules.value)) as value_text,
         {{ try_cast('trim(fit_rules.value)', type_double()) }} as value_number,
-        fit_rules.points,
-        fit_rules.is_disqualifying,
-        fit_rules.description
-    from lead_attributes
-    inner join fit_rules
-        on lead_attributes.attribute = fit_rules.attribute
+        bounds.lower_bound,
+        bounds.upper_bound
+    from fit_rules
+    left join bounds
+        on
+            fit_rules.rule_id = bounds.rule_id
+            and fit_rules.valid_from = bounds.valid_from
 ),
 
-list_candidates as (
-    select * from candidates
-    where operator in ('in', 'not_in')
-),
-
--- two equality joins (text, number) rather than one join on an OR, which no engine can hash
+-- the leads whose attribute is one of an in / not_in version's items: two equality joins (text,
+-- number) rather than one join on an OR, which no engine can hash
 list_hits as (
     select
-        list_candidates.lead_id,
-        list_candidates.rule_id,
-        list_candidates.valid_from
-    from list_candidates
+        lead_attributes.lead_id,
+        conditions.rule_id,
+        conditions.valid_from
+    from ({{ lead_attributes }}) as lead_attributes
+    inner join conditions
+        on lead_attributes.attribute = conditions.attribute
     inner join fit_rule_values
         on
-            list_candidates.rule_id = fit_rule_values.rule_id
-            and list_candidates.valid_from = fit_rule_values.valid_from
-            and list_candidates.text_value = fit_rule_values.item_text
-    where list_candidates.attribute_kind = 'text'
+            conditions.rule_id = fit_rule_values.rule_id
+            and conditions.valid_from = fit_rule_values.valid_from
+            and lead_attributes.text_value = fit_rule_values.item_text
+    where lead_attributes.attribute_kind = 'text' and conditions.operator in ('in', 'not_in')
 
     union
 
     select
-        list_candidates.lead_id,
-        list_candidates.rule_id,
-        list_candidates.valid_from
-    from list_candidates
+        lead_attributes.lead_id,
+        conditions.rule_id,
+        conditions.valid_from
+    from ({{ lead_attributes }}) as lead_attributes
+    inner join conditions
+        on lead_attributes.attribute = conditions.attribute
     inner join fit_rule_values
         on
-            list_candidates.rule_id = fit_rule_values.rule_id
-            and list_candidates.valid_from = fit_rule_values.valid_from
-            and list_candidates.numeric_value = fit_rule_values.item_number_value
-    where list_candidates.attribute_kind = 'number'
+            conditions.rule_id = fit_rule_values.rule_id
+            and conditions.valid_from = fit_rule_values.valid_from
+            and lead_attributes.numeric_value = fit_rule_values.item_number_value
+    where lead_attributes.attribute_kind = 'number' and conditions.operator in ('in', 'not_in')
 ),
 
-evaluated as (
+-- the pairs of a lead's attribute and a version on it that match, but for the list operators:
+-- for not_in, every non-null attribute (list_hits takes the hits away below)
+pairs as (
     select
-        candidates.*,
-        coalesce(
+        lead_attributes.lead_id,
+        conditions.rule_id,
+        conditions.valid_from,
+        conditions.operator = 'not_in' as is_not_in
+    from ({{ lead_attributes }}) as lead_attributes
+    inner join conditions
+        on lead_attributes.attribute = conditions.attribute
+    where
+        conditions.operator <> 'in'
+        and coalesce(
             case
-                when candidates.operator = 'is_null' then candidates.is_attribute_null
-                when candidates.operator = 'is_not_null' then not candidates.is_attribute_null
-                when candidates.is_attribute_null then false
-                when candidates.operator in ('equals', 'not_equals')
+                when conditions.operator = 'is_null' then lead_attributes.is_null
+                when conditions.operator = 'is_not_null' then not lead_attributes.is_null
+                when lead_attributes.is_null then false
+                when conditions.operator = 'not_in' then true
+                when conditions.operator in ('equals', 'not_equals')
                     then
                         (
                             case
-                                when candidates.attribute_kind = 'number'
-                                    then candidates.numeric_value = candidates.value_number
-                                else candidates.text_value = candidates.value_text
+                                when lead_attributes.attribute_kind = 'number'
+                                    then lead_attributes.numeric_value = conditions.value_number
+                                else lead_attributes.text_value = conditions.value_text
                             end
-                        ) = (candidates.operator = 'equals')
-                when candidates.operator = 'in' then list_hits.lead_id is not null
-                when candidates.operator = 'not_in' then list_hits.lead_id is null
-                when candidates.operator in ('contains', 'not_contains')
+                        ) = (conditions.operator = 'equals')
+                when conditions.operator in ('contains', 'not_contains')
                     then
-                        ({{ dbt.position('candidates.value_text', 'candidates.text_value') }} > 0)
-                        = (candidates.operator = 'contains')
-                when candidates.operator = 'gte' then candidates.numeric_value >= candidates.value_number
-                when candidates.operator = 'gt' then candidates.numeric_value > candidates.value_number
-                when candidates.operator = 'lte' then candidates.numeric_value <= candidates.value_number
-                when candidates.operator = 'lt' then candidates.numeric_value < candidates.value_number
-                when candidates.operator = 'between' then
-                    candidates.numeric_value >= bounds.lower_bound
-                    and candidates.numeric_value <= bounds.upper_bound
+                        ({{ dbt.position('conditions.value_text', 'lead_attributes.text_value') }} > 0)
+                        = (conditions.operator = 'contains')
+                when conditions.operator = 'gte' then lead_attributes.numeric_value >= conditions.value_number
+                when conditions.operator = 'gt' then lead_attributes.numeric_value > conditions.value_number
+                when conditions.operator = 'lte' then lead_attributes.numeric_value <= conditions.value_number
+                when conditions.operator = 'lt' then lead_attributes.numeric_value < conditions.value_number
+                when conditions.operator = 'between' then
+                    lead_attributes.numeric_value >= conditions.lower_bound
+                    and lead_attributes.numeric_value <= conditions.upper_bound
             end,
             false
-        ) as is_match
-    from candidates
+        )
+),
+
+matches as (
+    -- in: a hit
+    select
+        list_hits.lead_id,
+        list_hits.rule_id,
+        list_hits.valid_from
+    from list_hits
+    inner join conditions
+        on
+            list_hits.rule_id = conditions.rule_id
+            and list_hits.valid_from = conditions.valid_from
+    where conditions.operator = 'in'
+
+    union all
+
+    -- not_in: a non-null attribute without a hit; every other operator: its match
+    select
+        pairs.lead_id,
+        pairs.rule_id,
+        pairs.valid_from
+    from pairs
     left join list_hits
         on
-            candidates.lead_id = list_hits.lead_id
-            and candidates.rule_id = list_hits.rule_id
-            and candidates.valid_from = list_hits.valid_from
-    left join bounds
-        on
-            candidates.rule_id = bounds.rule_id
-            and candidates.valid_from = bounds.valid_from
+            pairs.is_not_in
+            and pairs.lead_id = list_hits.lead_id
+            and pairs.rule_id = list_hits.rule_id
+            and pairs.valid_from = list_hits.valid_from
+    where list_hits.lead_id is null
 ),
 
 final as (
     select
-        lead_id,
-        rule_id,
-        valid_from,
-        valid_from_at,
-        valid_to_at,
-        points,
-        is_disqualifying,
-        description
-    from evaluated
-    where is_match
+        matches.lead_id,
+        fit_rules.rule_id,
+        fit_rules.valid_from,
+        fit_rules.valid_from_at,
+        fit_rules.valid_to_at,
+        fit_rules.points,
+        fit_rules.is_disqualifying,
+        fit_rules.description
+    from matches
+    inner join fit_rules
+        on
+            matches.rule_id = fit_rules.rule_id
+            and matches.valid_from = fit_rules.valid_from
 )
 
 select * from final
