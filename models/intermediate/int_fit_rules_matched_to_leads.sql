@@ -13,7 +13,7 @@
 -- depends_on: {{ ref('int_lead_fingerprints') }}
 {{ lead_scoring.incremental_window_config(none) }}
 
-{#- read where it is used (twice): a CTE read twice would be buffered -#}
+{#- read where it is used (three times): a CTE read more than once can be buffered -#}
 {%- set lead_attributes -%}
     select * from {{ ref('int_lead_attributes') }}
     {% if lead_scoring.is_incremental_window() %}
