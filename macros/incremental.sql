@@ -3,10 +3,11 @@
 
     scripts/run.py passes a cutoff, `incremental_since` (a UTC timestamp: the latest event instant
     of the published warehouse minus its lookback days), when it continues the published
-    warehouse: in LEAD_SCORING_RUN_INCREMENTAL_SINCE, or a plain dbt command in the var. An incremental model then deletes its rows stamped at or after that
-    cutoff, and every row of the leads int_lead_fingerprints marks `is_rescored` (new, changed or
-    deleted leads), and inserts them again from the current inputs; older rows are kept. Without
-    the var (a plain `dbt build`, or --full-refresh) every model is computed whole.
+    warehouse: in LEAD_SCORING_RUN_INCREMENTAL_SINCE (a plain dbt command gives the var). An
+    incremental model then deletes its rows stamped at or after that cutoff, and every row of the
+    leads int_lead_fingerprints marks `is_rescored` (new, changed or deleted leads), and inserts
+    them again from the current inputs; older rows are kept. Without a cutoff (a plain
+    `dbt build`, or --full-refresh) every model is computed whole.
 -#}
 
 {#-

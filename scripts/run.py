@@ -1088,18 +1088,25 @@ def leaves_out_unit_tests(args: argparse.Namespace) -> bool:
     Unit tests check the code on fixed inputs, not the data (dbt's advice: run them in
     development and CI, not in production runs). So a run leaves them out when the published
     build passed them on the same models, macros, dbt_project.yml and engine versions (its
-    `unit_tests_fingerprint`, set in `run`): every incremental run and a full build after an
-    analyst's rule edit. `--unit-tests` runs them anyway.
+    `unit_tests_fingerprint`, set in `run`): the daily incremental runs and a full build after
+    an analyst's rule edit. `--unit-tests` runs them anyway.
     """
     return bool(getattr(args, "unit_tests_passed", False)) and not getattr(
         args, "unit_tests", False
     )
 
 
-def published_unit_test_fingerprint(published: Path, publishes: bool) -> str | None:
-    """The unit-test fingerprint of the code whose unit tests the published build passed."""
-    info = publishing.read_build_info(published) if publishes else None
+def published_unit_test_fingerprint(info: dict[str, Any] | None) -> str | None:
+    """The unit-test fingerprint of the code whose unit tests the published build passed.
+
+    `info`: the published build's ops.build_info (read_published_info).
+    """
     return (info or {}).get("unit_tests_fingerprint")
+
+
+def read_published_info(published: Path, publishes: bool) -> dict[str, Any] | None:
+    """The published build's ops.build_info, read once per run; None on a server target."""
+    return publishing.read_build_info(published) if publishes else None
 
 
 @dataclass
@@ -1128,16 +1135,22 @@ def watermark(database: Path) -> datetime | None:
 
 
 def plan_incremental(
-    args: argparse.Namespace, published: Path, publishes: bool, fingerprint: str
+    args: argparse.Namespace,
+    published: Path,
+    publishes: bool,
+    fingerprint: str,
+    info: dict[str, Any] | None,
 ) -> IncrementalPlan:
-    """An incremental run when the published warehouse was built the same way, else a full one."""
+    """An incremental run when the published warehouse was built the same way, else a full one.
+
+    `info`: the published build's ops.build_info (read_published_info), None when there is none.
+    """
     if args.full_refresh:
         return IncrementalPlan(None, "--full-refresh")
     if args.select:
         return IncrementalPlan(None, "a --select build")
     if not publishes:
         return IncrementalPlan(None, "a server target is always built whole")
-    info = publishing.read_build_info(published)
     if info is None:
         return IncrementalPlan(None, "no published warehouse to continue")
     if info.get("project_fingerprint") != fingerprint:
@@ -1237,12 +1250,13 @@ class BuildRun:
             args.as_of_is_run_time = True
         self.record.update(as_of=args.as_of, as_of_given=as_of_given)
         self.fingerprint = project_fingerprint(args.hash_pii)
-        self.plan = plan_incremental(args, self.layout.published, self.publishes, self.fingerprint)
+        published_info = read_published_info(self.layout.published, self.publishes)
+        self.plan = plan_incremental(
+            args, self.layout.published, self.publishes, self.fingerprint, published_info
+        )
         args.incremental_since = self.plan.since
         self.unit_fingerprint = unit_test_fingerprint(args.hash_pii)
-        self.published_unit_fingerprint = published_unit_test_fingerprint(
-            self.layout.published, self.publishes
-        )
+        self.published_unit_fingerprint = published_unit_test_fingerprint(published_info)
         args.unit_tests_passed = self.published_unit_fingerprint == self.unit_fingerprint
         self.record.update(
             incremental_since=self.plan.since,

@@ -662,7 +662,8 @@ def test_plan_continues_the_published_warehouse_only_when_it_is_safe(
     run = load_script("run")
     args = run.parse_args(flags)
     args.as_of = args.as_of or "2026-11-01 00:00:00"
-    plan = run.plan_incremental(args, published, True, run.project_fingerprint(args.hash_pii))
+    info = load_script("publishing").read_build_info(published)
+    plan = run.plan_incremental(args, published, True, run.project_fingerprint(args.hash_pii), info)
     assert plan.since == since
     assert reason in plan.reason
 
@@ -673,16 +674,20 @@ def test_plan_is_full_without_a_published_warehouse_or_on_a_server(
     run = load_script("run")
     args = run.parse_args(["--as-of", "2026-11-01"])
     fingerprint = run.project_fingerprint(False)
-    missing = run.plan_incremental(args, tmp_path / "none.duckdb", True, fingerprint)
-    assert missing.since is None and "no published warehouse" in missing.reason
-    server = run.plan_incremental(args, published, False, fingerprint)
-    assert server.since is None and "server target" in server.reason
-    changed = run.plan_incremental(args, published, True, "another project")
-    assert changed.since is None and "changed since the published build" in changed.reason
     publishing = load_script("publishing")
-    info = publishing.read_build_info(published)
+    missing_file = tmp_path / "none.duckdb"
+    missing_info = run.read_published_info(missing_file, True)
+    missing = run.plan_incremental(args, missing_file, True, fingerprint, missing_info)
+    assert missing.since is None and "no published warehouse" in missing.reason
+    server_info = run.read_published_info(published, False)
+    server = run.plan_incremental(args, published, False, fingerprint, server_info)
+    assert server.since is None and "server target" in server.reason
+    info = run.read_published_info(published, True)
+    changed = run.plan_incremental(args, published, True, "another project", info)
+    assert changed.since is None and "changed since the published build" in changed.reason
     assert info is not None
     publishing.write_build_info(published, {**info, "selection": "stg_raw__events"})
-    selected = run.plan_incremental(args, published, True, fingerprint)
+    selected_info = run.read_published_info(published, True)
+    selected = run.plan_incremental(args, published, True, fingerprint, selected_info)
     assert selected.since is None
     assert "the published warehouse is a --select build (stg_raw__events)" in selected.reason

@@ -173,11 +173,15 @@ def test_the_unit_test_fingerprint_follows_the_code_not_the_rule_seeds(
 def test_the_published_unit_test_fingerprint_is_read_from_build_info(tmp_path: Path) -> None:
     run, publishing = load_script("run"), load_script("publishing")
     database = tmp_path / "lead_scoring.duckdb"
-    assert run.published_unit_test_fingerprint(database, True) is None
+
+    def published(publishes: bool) -> str | None:
+        return run.published_unit_test_fingerprint(run.read_published_info(database, publishes))
+
+    assert published(True) is None
     publishing.write_build_info(database, {"run_id": "r1", "unit_tests_fingerprint": "abc"})
-    assert run.published_unit_test_fingerprint(database, True) == "abc"
+    assert published(True) == "abc"
     # a server target publishes nothing: its unit tests always run
-    assert run.published_unit_test_fingerprint(database, False) is None
+    assert published(False) is None
 
 
 def test_bad_as_of_exits_2_before_dbt_runs(

@@ -25,7 +25,7 @@
     {%- set checked -%}
     {%- if only_in_incremental_runs and not lead_scoring.continues_previous_build() %}
         select {{ columns }} from {{ model }} where 1 = 0
-    {%- elif (incremental_time_column or incremental_by_lead) and lead_scoring.incremental_since_text() is not none %}
+    {%- elif (incremental_time_column or incremental_by_lead) and lead_scoring.continues_previous_build() %}
         select {{ columns }} from {{ model }}
         where {{ lead_scoring.in_incremental_window(incremental_time_column, fingerprints=lead_scoring.lead_fingerprints_relation()) }}
     {%- elif incremental_loaded_by_run and lead_scoring.continues_previous_build() %}
