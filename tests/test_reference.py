@@ -681,6 +681,7 @@ def test_hand_raiser_wins_a_tie_with_the_score():
         "mql_count": 1,
         "is_mql_skipped": False,
         "first_sql_at": None,
+        "first_sql_after_first_mql_at": None,
         "first_opportunity_at": None,
         "customer_at": None,
     }
@@ -851,6 +852,7 @@ def test_disqualified_cannot_mql_or_sql_but_an_opportunity_revives_it():
         "mql_count": 0,
         "is_mql_skipped": True,
         "first_sql_at": day(6),
+        "first_sql_after_first_mql_at": None,
         "first_opportunity_at": day(6),
         "customer_at": None,
     }
@@ -866,6 +868,32 @@ def test_recycled_disposition_revives_a_disqualified_lead():
         ("recycled", day(2), "disqualified"),
         ("mql", day(3), "recycled"),
     ]
+
+
+def test_a_first_mql_after_a_skipped_one_can_still_reach_sql():
+    # Accepted at day 1 with no MQL (a skipped MQL), recycled day 2, form fills day 3 (20
+    # points) -> MQL, accepted again day 5: first_sql_at stays day 1, but the first MQL reached
+    # SQL at day 5 (rpt_mql_conversion and rpt_lead_funnel count it).
+    events = [event("e1", "form_submit", day(3)), event("e2", "form_submit", day(3))]
+    steps = [
+        disposition("d1", "accepted", day(1)),
+        disposition("d2", "recycled", day(2)),
+        disposition("d3", "accepted", day(5)),
+    ]
+    transitions, mqls, summary = lifecycle(lead(), None, events, steps, [], LIFECYCLE_RULES, day(9))
+    assert stages(transitions)[1:] == [
+        ("sql", day(1), "lead"),
+        ("recycled", day(2), "sql"),
+        ("mql", day(3), "recycled"),
+        ("sql", day(5), "mql"),
+    ]
+    assert [(m["outcome"], m["outcome_at"]) for m in mqls] == [("accepted", day(5))]
+    assert (
+        summary["first_sql_at"],
+        summary["is_mql_skipped"],
+        summary["first_mql_at"],
+        summary["first_sql_after_first_mql_at"],
+    ) == (day(1), True, day(3), day(5))
 
 
 def test_won_opportunity_makes_a_customer():
@@ -1066,6 +1094,7 @@ def test_run_builds_every_table():
             "mql_count": 1,
             "is_mql_skipped": False,
             "first_sql_at": datetime(2024, 1, 5),
+            "first_sql_after_first_mql_at": datetime(2024, 1, 5),
             "first_opportunity_at": None,
             "customer_at": None,
         },
@@ -1091,6 +1120,7 @@ def test_run_builds_every_table():
             "mql_count": 0,
             "is_mql_skipped": True,
             "first_sql_at": datetime(2024, 1, 4),
+            "first_sql_after_first_mql_at": None,
             "first_opportunity_at": None,
             "customer_at": None,
         },

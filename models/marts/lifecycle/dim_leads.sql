@@ -36,9 +36,25 @@ stage_entries as (
         sum(case when stage = 'mql' then 1 else 0 end) as mql_count,
         min(case when stage = 'sql' then entered_at end) as first_sql_at,
         min(case when stage = 'opportunity' then entered_at end) as first_opportunity_at,
-        min(case when stage = 'customer' then entered_at end) as customer_at
+        min(case when stage = 'customer' then entered_at end) as customer_at,
+        min(case when stage = 'mql' then transition_number end) as first_mql_transition_number
     from transitions
     group by lead_id
+),
+
+-- whether the first MQL converted: the first sql (or customer) entry after it. first_sql_at
+-- cannot tell when the lead reached sql before, skipping the MQL, and was recycled since.
+sql_after_first_mql as (
+    select
+        transitions.lead_id,
+        min(transitions.entered_at) as first_sql_after_first_mql_at
+    from transitions
+    inner join stage_entries
+        on
+            transitions.lead_id = stage_entries.lead_id
+            and transitions.transition_number > stage_entries.first_mql_transition_number
+    where transitions.stage in ('sql', 'customer')
+    group by transitions.lead_id
 ),
 
 final as (
@@ -81,6 +97,7 @@ final as (
         stage_entries.first_mql_at,
         stage_entries.latest_mql_at,
         stage_entries.first_sql_at,
+        sql_after_first_mql.first_sql_after_first_mql_at,
         stage_entries.first_opportunity_at,
         stage_entries.customer_at
     from leads
@@ -90,6 +107,8 @@ final as (
         on leads.lead_id = latest_transitions.lead_id
     inner join stage_entries
         on leads.lead_id = stage_entries.lead_id
+    left join sql_after_first_mql
+        on leads.lead_id = sql_after_first_mql.lead_id
 )
 
 select * from final

@@ -1,6 +1,7 @@
 {#-
     The funnel by lead-created month and lead source: how many leads ever reached each stage by
-    as_of, and the stage-to-stage rates. MQL->SQL counts only SQLs that followed a real MQL.
+    as_of, and the stage-to-stage rates. MQL->SQL counts the leads that reached SQL after their
+    first MQL (dim_leads.first_sql_after_first_mql_at), so a skipped MQL is not a conversion.
 -#}
 with
 
@@ -14,7 +15,7 @@ cohorted as (
         coalesce(lead_source, '(none)') as lead_source,
         first_mql_at is not null as is_mql,
         first_sql_at is not null as is_sql,
-        first_mql_at is not null and first_sql_at >= first_mql_at as is_sql_after_mql,
+        first_sql_after_first_mql_at is not null as is_sql_after_mql,
         first_opportunity_at is not null as is_opportunity,
         customer_at is not null as is_customer
     from leads

@@ -1,7 +1,8 @@
 {#-
     Cohort MQL->SQL conversion: leads grouped by the month of their first MQL, lead source and
     fit grade at that MQL. A lead converts when it reaches SQL within
-    var('mql_conversion_window_days') of its first MQL (docs/semantics.md §5).
+    var('mql_conversion_window_days') of its first MQL (dim_leads.first_sql_after_first_mql_at,
+    docs/semantics.md §5).
 -#}
 {%- set window_days = var('mql_conversion_window_days') %}
 
@@ -22,10 +23,8 @@ cohorted as (
         cast({{ dbt.date_trunc('month', 'leads.first_mql_at') }} as date) as cohort_month,
         coalesce(leads.lead_source, '(none)') as lead_source,
         first_mqls.fit_grade_at_mql as fit_grade,
-        case
-            when leads.first_sql_at >= leads.first_mql_at
-                then {{ seconds_between('leads.first_mql_at', 'leads.first_sql_at') }} / 86400.0
-        end as days_to_sql
+        {{ seconds_between('leads.first_mql_at', 'leads.first_sql_after_first_mql_at') }} / 86400.0
+            as days_to_sql
     from leads
     inner join first_mqls
         on leads.lead_id = first_mqls.lead_id
