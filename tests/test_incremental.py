@@ -579,6 +579,81 @@ def test_an_incremental_run_checks_the_event_ids_it_derived_for_copies(
     assert found_full == {derived, older}
 
 
+def events_without_time(raw: RawData) -> list[str]:
+    """Two event_ids with a single raw row, and no occurred_at in it."""
+    with duckdb.connect() as connection:
+        rows = connection.execute(
+            "select event_id from read_parquet("
+            f"'{raw.folder / 'events.parquet'}') where event_id is not null "
+            "group by event_id having count(*) = 1 and count(occurred_at) = 0 "
+            "order by event_id limit 2"
+        ).fetchall()
+    assert len(rows) == 2, "the demo data has events without a time"
+    return [row[0] for row in rows]
+
+
+def export_csv(raw: RawData, folder: Path, unparseable: str, missing: str) -> None:
+    """The raw tables as CSV, one event's time unparseable text and another's missing."""
+    folder.mkdir(parents=True)
+    with duckdb.connect() as connection:
+        for table in RAW_TABLES:
+            source = f"read_parquet('{raw.folder / f'{table}.parquet'}')"
+            select = f"select * from {source}"
+            if table == "events":
+                select = (
+                    "select * replace (case when event_id = "
+                    f"'{unparseable}' then 'not-a-date' when event_id = '{missing}' then null "
+                    f"else cast(occurred_at as varchar) end as occurred_at) from {source}"
+                )
+            connection.execute(f"copy ({select}) to '{folder / f'{table}.csv'}' (header true)")
+
+
+def test_an_event_time_turning_from_missing_to_unparseable_is_staged_again(
+    tmp_path: Path,
+    copy_project: Callable[[Path], Path],
+    run_orchestrator: RunOrchestrator,
+    raw_data: RawData,
+) -> None:
+    """In a CSV export a missing and an unparseable occurred_at both clean to null, so the
+    rows' hashes cannot tell them apart: the next run must still give the verdicts (and the
+    data-quality counts) of a full build."""
+    project = copy_project(tmp_path / "project")
+    first, second = events_without_time(raw_data)
+    export_csv(raw_data, tmp_path / "day1", unparseable=first, missing=second)
+    export_csv(raw_data, tmp_path / "day2", unparseable=second, missing=first)
+    warehouse = tmp_path / "daily" / "lead_scoring.duckdb"
+    full = tmp_path / "full" / "lead_scoring.duckdb"
+    runs = [
+        (tmp_path / "day1", warehouse, "2026-11-01 00:00:00", []),
+        (tmp_path / "day2", warehouse, "2026-11-02 00:00:00", []),
+        (tmp_path / "day2", full, "2026-11-02 00:00:00", ["--full-refresh"]),
+    ]
+    outputs = []
+    for raw_dir, path, as_of, flags in runs:
+        code, output = run_orchestrator(
+            project, "--as-of", as_of, *flags, raw_dir=raw_dir, duckdb_path=path
+        )
+        assert code == 0, output[-3000:]
+        outputs.append(output)
+    assert "mode:       incremental, recomputing from" in outputs[1]
+
+    def verdicts(path: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        with duckdb.connect(str(path), read_only=True) as connection:
+            staged = connection.execute(
+                "select event_id, dq_issue from staging.stg_raw__events "
+                f"where event_id in ('{first}', '{second}') order by event_id"
+            ).fetchall()
+            counted = connection.execute(
+                "select source_table, issue, action, row_count from marts.rpt_data_quality "
+                "order by all"
+            ).fetchall()
+        return staged, counted
+
+    continued, whole = verdicts(warehouse), verdicts(full)
+    assert whole[0] == sorted([(first, "null_occurred_at"), (second, "unparseable_occurred_at")])
+    assert continued == whole
+
+
 def test_an_edited_rule_table_makes_the_next_run_full(
     daily: Daily,
     tmp_path_factory: pytest.TempPathFactory,

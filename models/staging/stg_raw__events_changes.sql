@@ -2,8 +2,10 @@
     The raw events an incremental run must stage again (macros/event_changes.sql): every row, as
     it is now ('current') and as the previous build staged it ('previous'), of each event_id
     whose rows differ between the raw export and the previous build of stg_raw__events (new,
-    edited, withdrawn, copied or de-duplicated differently), or whose verdict was after_as_of
-    (as_of has moved since); and the current rows without an event_id of the days searched.
+    edited, withdrawn, copied or de-duplicated differently), whose verdict was after_as_of
+    (as_of has moved since), or with a row without a usable occurred_at (missing and
+    unparseable look the same once cleaned); and the current rows without an event_id of the
+    days searched.
     Only the days of occurred_at whose raw rows changed (stg_raw__events_days), and the rows
     without a usable occurred_at, are searched: there the rows are compared per event_id by
     their cleaned columns, by the number of rows and the sum of a 64-bit hash of each.
@@ -73,8 +75,11 @@ changed_keys as (
 
     union
 
+    -- events whose verdict was after_as_of (as_of has moved since), and events with a row
+    -- without a usable occurred_at: a missing and an unparseable time both clean to null, so
+    -- the hash cannot see one turn into the other, and the verdict says which (a few rows)
     select event_id from {{ previous }}
-    where dq_issue = 'after_as_of'
+    where (dq_issue = 'after_as_of' or occurred_at is null) and event_id is not null
 ),
 
 -- the previous build's rows of the changed event_ids (a few hundred thousand at most; read twice
