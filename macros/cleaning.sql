@@ -11,29 +11,74 @@
 {%- endmacro %}
 
 {#-
-    True when `relation`'s `column` is already a plain TIMESTAMP (a Parquet file or a server
-    table): it then needs no text round trip and cannot be unparseable. CSV (read as text), an
-    unknown relation and parse time take the text path.
+    The kind of `relation`'s `column` when it is already a timestamp (a Parquet file or a server
+    table): 'timestamp' (no time zone: UTC by the spec) or 'timestamptz' (a moment, as pandas
+    and pyarrow write time-zone-aware data); none otherwise. A typed column needs no text round
+    trip and cannot be unparseable. CSV (read as text), an unknown relation and parse time take
+    the text path.
 -#}
-{% macro is_typed_timestamp(relation, column) -%}
+{% macro typed_timestamp_kind(relation, column) -%}
     {%- if not execute or relation is none -%}
-        {{ return(false) }}
+        {{ return(none) }}
     {%- endif -%}
     {%- for existing in adapter.get_columns_in_relation(relation) -%}
         {%- if existing.name | lower == column | lower -%}
-            {{ return(existing.dtype | lower in ('timestamp', 'timestamp without time zone')) }}
+            {%- set dtype = existing.dtype | lower -%}
+            {%- if dtype in ('timestamp', 'timestamp without time zone') -%}
+                {{ return('timestamp') }}
+            {%- elif dtype in ('timestamptz', 'timestamp with time zone') -%}
+                {{ return('timestamptz') }}
+            {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
-    {{ return(false) }}
+    {{ return(none) }}
+{%- endmacro %}
+
+{% macro is_typed_timestamp(relation, column) -%}
+    {{ return(lead_scoring.typed_timestamp_kind(relation, column) is not none) }}
 {%- endmacro %}
 
 {#- A raw value parsed as a timestamp; null when blank or unparseable (see raw_timestamp_issue). -#}
 {% macro clean_timestamp(column, relation=none) -%}
-    {%- if lead_scoring.is_typed_timestamp(relation, column) -%}
+    {%- set kind = lead_scoring.typed_timestamp_kind(relation, column) -%}
+    {%- if kind == 'timestamp' -%}
         {{ column }}
+    {%- elif kind == 'timestamptz' -%}
+        {{ lead_scoring.utc_timestamp(column) }}
     {%- else -%}
-        {{ lead_scoring.try_cast(lead_scoring.clean_text(column), dbt.type_timestamp()) }}
+        {{ lead_scoring.parse_timestamp(lead_scoring.clean_text(column)) }}
     {%- endif -%}
+{%- endmacro %}
+
+{#-
+    Timestamp text as a UTC timestamp, null when unparseable. On DuckDB an offset in the text
+    ('2026-05-13T09:29:51+02:00', '...Z') is honoured: the value is converted to UTC; text
+    without one is UTC already (profiles.yml pins the session's TimeZone to UTC, so the server's
+    own time zone never shifts it). Other engines cast the text to a timestamp.
+-#}
+{% macro parse_timestamp(text) -%}
+    {{ return(adapter.dispatch('parse_timestamp', 'lead_scoring')(text)) }}
+{%- endmacro %}
+
+{% macro default__parse_timestamp(text) -%}
+    {{ lead_scoring.try_cast(text, dbt.type_timestamp()) }}
+{%- endmacro %}
+
+{% macro duckdb__parse_timestamp(text) -%}
+    timezone('UTC', try_cast({{ text }} as timestamptz))
+{%- endmacro %}
+
+{#- A timestamp-with-time-zone value as the UTC timestamp of the same moment. -#}
+{% macro utc_timestamp(expr) -%}
+    {{ return(adapter.dispatch('utc_timestamp', 'lead_scoring')(expr)) }}
+{%- endmacro %}
+
+{% macro default__utc_timestamp(expr) -%}
+    ({{ expr }} at time zone 'UTC')
+{%- endmacro %}
+
+{% macro duckdb__utc_timestamp(expr) -%}
+    timezone('UTC', {{ expr }})
 {%- endmacro %}
 
 {#-

@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 import pytest
 from conftest import RawData, RunOrchestrator, load_script
+from dbt_harness import marts_rows, same_within_spec
 
 AS_OF = "2026-11-01T00:00:00Z"
 RAW_TABLES = ("leads", "accounts", "events", "sales_dispositions", "opportunities")
@@ -436,6 +437,62 @@ def test_model_failing_at_run_time_exits_1(
     failed = output[output.index("Failed (1):") :]
     assert "model broken_sql (models/broken_sql.sql)" in failed
     assert "syntax error" in failed
+
+
+@pytest.mark.slow
+def test_time_zones_in_raw_timestamps_give_the_same_utc_instants(
+    run_orchestrator: RunOrchestrator,
+    project_copy: Path,
+    tmp_path: Path,
+    raw_data: RawData,
+    built: Run,
+) -> None:
+    """The same moments written with a time zone give the marts of plain UTC timestamps, on a
+    machine whose own time zone is not UTC: leads.created_at as a timestamp-with-time-zone
+    Parquet column (what pandas and pyarrow write for aware data) and events.occurred_at as
+    CSV text two hours ahead with a +02:00 offset."""
+    assert built.code == 0, built.output
+    raw_dir = tmp_path / "raw"
+    raw_dir.mkdir()
+    with duckdb.connect() as connection:
+        connection.execute("set TimeZone = 'UTC'")
+        for table in RAW_TABLES:
+            source = f"read_parquet('{raw_data.folder / f'{table}.parquet'}')"
+            if table == "leads":
+                aware = "cast(created_at as timestamptz) as created_at"
+                select = f"select * replace ({aware}) from {source}"
+                target = f"'{raw_dir / 'leads.parquet'}'"
+            elif table == "events":
+                select = (
+                    "select * replace (strftime(occurred_at + interval 2 hour, "
+                    f"'%Y-%m-%dT%H:%M:%S.%f') || '+02:00' as occurred_at) from {source}"
+                )
+                target = f"'{raw_dir / 'events.csv'}' (header true)"
+            else:
+                select = f"select * from {source}"
+                target = f"'{raw_dir / f'{table}.parquet'}'"
+            connection.execute(f"copy ({select}) to {target}")
+        kinds = connection.execute(
+            f"select typeof(created_at) from read_parquet('{raw_dir / 'leads.parquet'}') limit 1"
+        ).fetchone()
+    assert kinds == ("TIMESTAMP WITH TIME ZONE",)
+    warehouse = tmp_path / "warehouse" / "lead_scoring.duckdb"
+    code, output = run_orchestrator(
+        project_copy,
+        "--as-of",
+        AS_OF,
+        raw_dir=raw_dir,
+        duckdb_path=warehouse,
+        env={"TZ": "America/New_York"},
+    )
+    assert code == 0, output[-3000:]
+    shifted, plain = marts_rows(warehouse), marts_rows(built.warehouse)
+    assert sorted(shifted) == sorted(plain)
+    for table, rows in plain.items():
+        assert len(shifted[table]) == len(rows), f"marts.{table} differs"
+        for left, right in zip(shifted[table], rows, strict=True):
+            same = all(same_within_spec(a, b) for a, b in zip(left, right, strict=True))
+            assert same, f"marts.{table} differs: {left} != {right}"
 
 
 @pytest.mark.slow
