@@ -98,3 +98,21 @@
             when {{ lead_scoring.clean_timestamp(column, relation) }} > {{ lead_scoring.as_of() }} then 'after_as_of'
         end
 {%- endmacro %}
+
+{#-
+    True when a raw value is there (not blank) but its parse (`parsed`, the cleaned value) is
+    null: a number, yes/no or timestamp the project cannot read. The row is kept with the value
+    null, and flagged (rpt_data_quality, and a share test that fails above the limit).
+-#}
+{% macro is_unparseable(column, parsed) -%}
+    ({{ lead_scoring.clean_text(column) }} is not null and {{ parsed }} is null)
+{%- endmacro %}
+
+{#- is_unparseable for a raw timestamp: never for a column that is already a timestamp. -#}
+{% macro is_unparseable_timestamp(column, relation) -%}
+    {%- if lead_scoring.is_typed_timestamp(relation, column) -%}
+        false
+    {%- else -%}
+        {{ lead_scoring.is_unparseable(column, lead_scoring.clean_timestamp(column)) }}
+    {%- endif -%}
+{%- endmacro %}

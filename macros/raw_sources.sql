@@ -28,9 +28,24 @@
     select 1 as raw_files_registered
 {%- endmacro %}
 
-{#- The DuckDB table function that reads one raw table's file (Parquet first, then CSV). -#}
+{#-
+    The DuckDB table function that reads one raw table's file: <table>.parquet or <table>.csv.
+    Both at once is an error: an old export left beside a new one in the other format would
+    be read without a word.
+-#}
 {% macro raw_file_reader(raw_dir, table_name) -%}
     {%- set base = raw_dir ~ '/' ~ table_name -%}
+    {%- set both = run_query(
+        "select (select count(*) from glob('" ~ base ~ ".parquet')) as parquet_files, "
+        ~ "(select count(*) from glob('" ~ base ~ ".csv')) as csv_files"
+    ).rows[0] -%}
+    {%- if both[0] > 0 and both[1] > 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "Two raw files for table '" ~ table_name ~ "': " ~ base ~ ".parquet and " ~ base
+            ~ ".csv. Keep the current export and delete or move the other: which one is meant "
+            ~ "cannot be guessed."
+        ) }}
+    {%- endif -%}
     {%- for extension, reader in [
         ('parquet', "read_parquet('" ~ base ~ ".parquet')"),
         ('csv', "read_csv('" ~ base ~ ".csv', header = true, all_varchar = true)"),
@@ -97,6 +112,19 @@
     {%- set described = run_query('describe select * from ' ~ reader) -%}
     {%- set found = described.columns[0].values() | map('lower') | list -%}
     {%- set missing = source.columns.keys() | reject('in', found) | list -%}
+    {%- if missing | length > 1 and found | length == 1 and reader.startswith('read_csv(') -%}
+        {#- one column named like the whole header: the reader could not split the rows into
+            columns, usually because a row near the top has more fields than the header (an
+            unquoted comma in a value), so "lacks column(s)" would be the wrong advice -#}
+        {{ exceptions.raise_compiler_error(
+            "Raw table '" ~ source.identifier ~ "' (" ~ reader ~ ") could not be split into "
+            ~ "columns: the whole header '" ~ found[0] ~ "' came out as one column. A row near "
+            ~ "the top probably has more or fewer fields than the header (a value with an "
+            ~ "unquoted comma, such as VP, Engineering?): quote that value or fix the row, and "
+            ~ "rerun. To find the row, read the file with the comma named: "
+            ~ "duckdb -c \"select * from read_csv('<file>', delim = ',', header = true)\"."
+        ) }}
+    {%- endif -%}
     {%- if missing | length > 0 -%}
         {{ exceptions.raise_compiler_error(
             "Raw table '" ~ source.identifier ~ "' (" ~ reader ~ ") lacks column(s): " ~ missing | join(', ')

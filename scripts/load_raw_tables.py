@@ -129,6 +129,11 @@ def raw_file_reader(raw_dir: Path, table: str) -> str:
     """The DuckDB table function reading one raw table (Parquet first, then CSV)."""
     parquet = raw_dir / f"{table}.parquet"
     csv = raw_dir / f"{table}.csv"
+    if parquet.is_file() and csv.is_file():
+        raise LoadError(
+            f"Two raw files for table '{table}': {parquet} and {csv}. Keep the current export "
+            "and delete or move the other: which one is meant cannot be guessed."
+        )
     if parquet.is_file():
         return f"read_parquet({sql_string(parquet.as_posix())})"
     if csv.is_file():

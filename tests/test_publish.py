@@ -589,6 +589,49 @@ def duplicated_keys(raw: Path) -> None:
     rewrite_parquet(raw, "leads", "select * from t union all select * from t")
 
 
+def parquet_and_csv(raw: Path) -> None:
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"copy (select * from read_parquet('{raw / 'leads.parquet'}')) "
+            f"to '{raw / 'leads.csv'}' (header true)"
+        )
+
+
+def ragged_csv_row(raw: Path) -> None:
+    csv_path = raw / "leads.csv"
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"copy (select * from read_parquet('{raw / 'leads.parquet'}')) "
+            f"to '{csv_path}' (header true)"
+        )
+    (raw / "leads.parquet").unlink()
+    lines = csv_path.read_text().splitlines(keepends=True)
+    cells = lines[10].split(",")
+    cells[3] = "VP, Engineering"  # job_title, unquoted: one field too many
+    lines[10] = ",".join(cells)
+    csv_path.write_text("".join(lines))
+
+
+def accounts_without_rows(raw: Path) -> None:
+    rewrite_parquet(raw, "accounts", "select * from t where false")
+
+
+def employee_counts_with_separators(raw: Path) -> None:
+    rewrite_parquet(
+        raw,
+        "accounts",
+        "select * replace (cast(employee_count as varchar) || ',000' as employee_count) from t",
+    )
+
+
+def won_as_words(raw: Path) -> None:
+    rewrite_parquet(
+        raw,
+        "opportunities",
+        "select * replace (case when is_won then 'Won' else 'Open or lost' end as is_won) from t",
+    )
+
+
 BAD_INPUTS = [
     pytest.param(missing_file, 2, ["Raw file missing: neither", "events.parquet"], id="missing"),
     pytest.param(zero_bytes, 2, ["Raw file empty:", "leads.parquet has 0 bytes"], id="0-bytes"),
@@ -618,6 +661,36 @@ BAD_INPUTS = [
         1,
         ["raw table events:", "are unparseable_occurred_at, more than the limit of 5%"],
         id="unparseable-occurred_at",
+    ),
+    pytest.param(
+        parquet_and_csv,
+        2,
+        ["Two raw files for table 'leads'", "leads.parquet and", "leads.csv"],
+        id="parquet-and-csv",
+    ),
+    pytest.param(
+        ragged_csv_row,
+        2,
+        ["Raw table 'leads'", "could not be split into columns", "unquoted comma"],
+        id="ragged-csv-row",
+    ),
+    pytest.param(
+        accounts_without_rows,
+        1,
+        ["are unknown_account, more than the limit of 5%", "accounts export looks missing"],
+        id="accounts-without-rows",
+    ),
+    pytest.param(
+        employee_counts_with_separators,
+        1,
+        ["raw table accounts:", "are unparseable_employee_count, more than the limit of 5%"],
+        id="employee_count-text",
+    ),
+    pytest.param(
+        won_as_words,
+        1,
+        ["raw table opportunities:", "are unparseable_is_won, more than the limit of 5%"],
+        id="is_won-words",
     ),
     pytest.param(
         duplicated_keys,

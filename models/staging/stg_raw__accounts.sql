@@ -15,7 +15,12 @@ renamed as (
         {{ clean_text('country', 'upper') }} as country,
         ---------- numerics
         {{ try_cast(clean_text('employee_count'), dbt.type_bigint()) }} as employee_count,
-        {{ try_cast(clean_text('annual_revenue'), type_double()) }} as annual_revenue
+        {{ try_cast(clean_text('annual_revenue'), type_double()) }} as annual_revenue,
+        ---------- data quality: a value there but not a number ('5,738', '$2M') is read as null
+        {{ is_unparseable('employee_count', try_cast(clean_text('employee_count'), dbt.type_bigint())) }}
+            as is_unparseable_employee_count,
+        {{ is_unparseable('annual_revenue', try_cast(clean_text('annual_revenue'), type_double())) }}
+            as is_unparseable_annual_revenue
     from source
 ),
 
@@ -43,7 +48,12 @@ final as (
         case
             when account_id is null then 'null_key'
             when key_rank > 1 then 'duplicate_key'
-        end as dq_issue
+        end as dq_issue,
+        -- flagged on the rows used only
+        account_id is not null and key_rank = 1 and is_unparseable_employee_count
+            as is_unparseable_employee_count,
+        account_id is not null and key_rank = 1 and is_unparseable_annual_revenue
+            as is_unparseable_annual_revenue
     from ranked
 )
 

@@ -17,7 +17,12 @@ renamed as (
         {{ clean_timestamp('created_at', source('raw', 'opportunities')) }} as created_at,
         {{ clean_timestamp('closed_at', source('raw', 'opportunities')) }} as closed_at,
         ---------- data quality
-        {{ raw_timestamp_issue('created_at', source('raw', 'opportunities')) }} as timestamp_issue
+        {{ raw_timestamp_issue('created_at', source('raw', 'opportunities')) }} as timestamp_issue,
+        -- a value there but unreadable ('$12,000', 'Won', '31/31/2026') is read as null
+        {{ is_unparseable('amount', try_cast(clean_text('amount'), type_double())) }} as is_unparseable_amount,
+        {{ is_unparseable('is_won', try_cast(clean_text('is_won', 'lower'), dbt.type_boolean())) }}
+            as is_unparseable_is_won,
+        {{ is_unparseable_timestamp('closed_at', source('raw', 'opportunities')) }} as is_unparseable_closed_at
     from source
 ),
 
@@ -33,6 +38,17 @@ ranked as (
     from renamed
 ),
 
+verdicts as (
+    select
+        *,
+        case
+            when opportunity_id is null then 'null_key'
+            when key_rank > 1 then 'duplicate_key'
+            else timestamp_issue
+        end as dq_issue
+    from ranked
+),
+
 final as (
     select
         opportunity_id,
@@ -43,12 +59,12 @@ final as (
         created_at,
         case when closed_at <= {{ as_of() }} then closed_at end as closed_at,
         coalesce(is_won and closed_at is null, false) as is_won_without_close,
-        case
-            when opportunity_id is null then 'null_key'
-            when key_rank > 1 then 'duplicate_key'
-            else timestamp_issue
-        end as dq_issue
-    from ranked
+        dq_issue,
+        -- unreadable values, flagged on the rows used only
+        dq_issue is null and is_unparseable_amount as is_unparseable_amount,
+        dq_issue is null and is_unparseable_is_won as is_unparseable_is_won,
+        dq_issue is null and is_unparseable_closed_at as is_unparseable_closed_at
+    from verdicts
 )
 
 select * from final

@@ -10,12 +10,16 @@
       file appended twice), and the run must stop before anything is published. `min_rows`
       keeps one odd row of a ten-row table from stopping a run.
 
+    `flag`: the column is a boolean that is true on the rows with the issue (rows kept and
+    flagged, not dropped). `broken`: what the message says is wrong above the limit (default:
+    the raw file looks broken).
+
     `max_share` and `min_rows` default to the vars `max_dirty_row_share` (0.05) and
     `min_dirty_rows_to_fail` (10). The failures count is the number of dirty rows; the one
     result row spells out table, issue, count, share and limit. The model must hold one row per
     raw row (the staging and *_validated models do).
 -#}
-{% test dirty_row_share_within_limit(model, column_name, source_table, issue, max_share=none, min_rows=none) %}
+{% test dirty_row_share_within_limit(model, column_name, source_table, issue, max_share=none, min_rows=none, flag=false, broken=none) %}
     {{ config(
         fail_calc='coalesce(sum(dirty_rows), 0)',
         warn_if='!= 0',
@@ -36,13 +40,15 @@
         {{ exceptions.raise_compiler_error("min_dirty_rows_to_fail must be a whole number >= 0") }}
     {%- endif -%}
     {%- set pct = '%g' | format(limit * 100) -%}
+    {%- set kept = 'kept, flagged and counted' if flag else 'dropped and counted' -%}
+    {%- set broken = broken or 'the raw file looks broken' -%}
 
     with
 
     counted as (
         select
             count(*) as total_rows,
-            coalesce(sum(case when {{ column_name }} = '{{ issue }}' then 1 else 0 end), 0) as dirty_rows
+            coalesce(sum(case when {% if flag %}{{ column_name }}{% else %}{{ column_name }} = '{{ issue }}'{% endif %} then 1 else 0 end), 0) as dirty_rows
         from {{ model }}
     ),
 
@@ -75,11 +81,11 @@
             || case
                 when is_above_limit = 1
                     then 'more than the limit of {{ pct }}% (var max_dirty_row_share): '
-                    || 'the raw file looks broken: fix it, or raise the limit, and rerun'
+                    || '{{ broken }}: fix it, or raise the limit, and rerun'
                 when dirty_rows > {{ limit }} * total_rows
                     then 'more than {{ pct }}% but no more than {{ floor }} rows '
-                    || '(var min_dirty_rows_to_fail): dropped and counted in rpt_data_quality'
-                else 'within the limit of {{ pct }}%: dropped and counted in rpt_data_quality'
+                    || '(var min_dirty_rows_to_fail): {{ kept }} in rpt_data_quality'
+                else 'within the limit of {{ pct }}%: {{ kept }} in rpt_data_quality'
             end as problem
         from measured
     )

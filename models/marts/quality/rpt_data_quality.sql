@@ -28,6 +28,10 @@ opportunities as (
     select * from {{ ref('int_opportunities_validated') }}
 ),
 
+staged_opportunities as (
+    select * from {{ ref('stg_raw__opportunities') }}
+),
+
 issues as (
     select
         'leads' as source_table,
@@ -102,6 +106,37 @@ flags as (
         'won_without_closed_at'
     from opportunities
     where dq_issue is null and is_won_without_close
+    union all
+    -- values there but unreadable, kept as null (of the rows kept)
+    select
+        'accounts',
+        'unparseable_employee_count'
+    from accounts
+    where dq_issue is null and is_unparseable_employee_count
+    union all
+    select
+        'accounts',
+        'unparseable_annual_revenue'
+    from accounts
+    where dq_issue is null and is_unparseable_annual_revenue
+    union all
+    select
+        'opportunities',
+        'unparseable_amount'
+    from staged_opportunities
+    where dq_issue is null and is_unparseable_amount
+    union all
+    select
+        'opportunities',
+        'unparseable_is_won'
+    from staged_opportunities
+    where dq_issue is null and is_unparseable_is_won
+    union all
+    select
+        'opportunities',
+        'unparseable_closed_at'
+    from staged_opportunities
+    where dq_issue is null and is_unparseable_closed_at
 ),
 
 counted as (
