@@ -20,14 +20,40 @@
     from {{ rules }}
     where valid_from is null
 
+    -- the same date written two ways ('2026-6-1', '2026-06-01') is a duplicate too
+    union all
+    select
+        rule_id,
+        min(valid_from_text) as valid_from_text,
+        'duplicate (rule_id, valid_from)'
+        || case
+            when min(valid_from_text) <> max(valid_from_text)
+                then ' (''' || min(valid_from_text) || ''' and ''' || max(valid_from_text)
+                || ''' are the same date)'
+            else ''
+        end
+        || ': give each version its own valid_from' as problem
+    from {{ rules }}
+    where valid_from is not null
+    group by rule_id, valid_from
+    having count(*) > 1
+
+    -- rule_ids are compared exactly: one written in another case is another rule, and both
+    -- would score
     union all
     select
         rule_id,
         valid_from_text,
-        'duplicate (rule_id, valid_from): give each version its own valid_from' as problem
-    from {{ rules }}
-    group by rule_id, valid_from_text
-    having count(*) > 1
+        'rule_ids ''' || first_spelling || ''' and ''' || rule_id || ''' differ only in case: '
+        || 'they are two rules and both score; spell them the same' as problem
+    from (
+        select
+            *,
+            min(rule_id) over (partition by lower(rule_id)) as first_spelling
+        from {{ rules }}
+        where rule_id is not null
+    ) as spelled
+    where rule_id <> first_spelling
 
     union all
     select

@@ -57,6 +57,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import contextlib
+import csv
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -1082,6 +1083,47 @@ def unit_test_fingerprint(hash_pii: bool) -> str:
     )
 
 
+def seed_header_problems(project_dir: Path = PROJECT_DIR) -> list[str]:
+    """What is wrong with the header rows of the rule tables (seeds/*.csv), one line each.
+
+    A renamed or missing column, or a file saved with ';' or tabs between the columns (Excel in
+    many locales), otherwise fails deep in a staging model with a database error that names
+    neither the seed nor the column. The columns are those of seeds/_seeds.yml.
+    """
+    import yaml  # dbt's own dependency
+
+    seeds = yaml.safe_load((project_dir / "seeds" / "_seeds.yml").read_text())["seeds"]
+    problems = []
+    for seed in seeds:
+        expected = [column["name"] for column in seed.get("columns", [])]
+        relative = f"seeds/{seed['name']}.csv"
+        path = project_dir / relative
+        if not path.is_file():
+            problems.append(f"{relative} is missing: restore it (git checkout {relative}).")
+            continue
+        with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+            header_line = handle.readline()
+        header = next(csv.reader([header_line]), [])
+        names = {name.strip().lower() for name in header}
+        missing = [name for name in expected if name not in names]
+        if not missing:
+            continue
+        problem = (
+            f"{relative}: its header row lacks column(s) {', '.join(missing)}; it has: "
+            f"{', '.join(name.strip() for name in header) or '(nothing)'}. The header must name "
+            f'{", ".join(expected)} (README "Editing the rules").'
+        )
+        separator = next((s for s in (";", "\t") if s in header_line and len(header) == 1), None)
+        if separator:
+            shown = "';'" if separator == ";" else "tabs"
+            problem += (
+                f" The file looks separated by {shown}: rule tables are comma-separated CSV "
+                "(in Excel, save as 'CSV UTF-8 (Comma delimited)')."
+            )
+        problems.append(problem)
+    return problems
+
+
 def leaves_out_unit_tests(args: argparse.Namespace) -> bool:
     """Whether `dbt build` leaves the unit tests out: they passed on this code before.
 
@@ -1263,6 +1305,13 @@ class BuildRun:
             build_mode_reason=self.plan.reason,
             unit_tests="left out" if leaves_out_unit_tests(args) else "run",
         )
+        seed_problems = seed_header_problems()
+        if seed_problems:
+            reason = "a rule table's header row is wrong"
+            print("\n".join(["Rule tables (seeds) that cannot be read:", *seed_problems]))
+            print(self.unchanged_line())
+            print(result_line(EXIT_FAILED, [], reason))
+            return self.stop(EXIT_FAILED, "failed", reason)
         try:
             export_locations(self.locations)
             ensure_demo_data(self.locations, args.demo_leads)

@@ -372,12 +372,32 @@ def misspell_first_operator(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     return [{**rows[0], "operator": "equalz"}, *rows[1:]]
 
 
+def restate_first_version_unpadded(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The first row again, its valid_from written without leading zeros (the same date)."""
+    year, month, day = rows[0]["valid_from"].split("-")
+    return [*rows, {**rows[0], "valid_from": f"{year}-{int(month)}-{int(day)}"}]
+
+
+def recase_first_rule_id(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The first row again under its rule_id in capitals: a second rule, scoring twice."""
+    return [*rows, {**rows[0], "rule_id": rows[0]["rule_id"].upper()}]
+
+
+def list_with_commas(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The first rule made a country list separated by commas instead of |."""
+    first = {**rows[0], "attribute": "country", "operator": "in", "value": "US, CA, GB"}
+    return [first, *rows[1:]]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("seed", "edit", "problem"),
     [
         ("engagement_rules", duplicate_first_version, "duplicate (rule_id, valid_from)"),
         ("fit_rules", misspell_first_operator, "operator 'equalz' is unknown"),
+        ("engagement_rules", restate_first_version_unpadded, "are the same date"),
+        ("fit_rules", recase_first_rule_id, "differ only in case"),
+        ("fit_rules", list_with_commas, "is separated by commas: separate the items with |"),
     ],
 )
 def test_bad_seed_edit_exits_1_and_names_the_seed_and_rule(
@@ -405,6 +425,47 @@ def test_bad_seed_edit_exits_1_and_names_the_seed_and_rule(
     assert rows[0]["valid_from"] in failing_row
     assert problem in failing_row
     assert "exit 1." in summary
+
+
+def rename_valid_from(text: str) -> str:
+    header, rest = text.split("\n", 1)
+    return header.replace("valid_from", "start_date") + "\n" + rest
+
+
+def semicolons(text: str) -> str:
+    return text.replace(",", ";")
+
+
+@pytest.mark.parametrize(
+    ("edit", "problems"),
+    [
+        (rename_valid_from, ["lacks column(s) valid_from", "start_date"]),
+        (semicolons, ["lacks column(s) rule_id, attribute", "looks separated by ';'"]),
+    ],
+)
+def test_a_seed_with_a_wrong_header_exits_1_and_names_the_file_and_columns(
+    run_orchestrator: RunOrchestrator,
+    project_copy: Path,
+    tmp_path: Path,
+    raw_data: RawData,
+    edit: Callable[[str], str],
+    problems: list[str],
+) -> None:
+    seed = project_copy / "seeds" / "fit_rules.csv"
+    seed.write_text(edit(seed.read_text()))
+    code, output = run_orchestrator(
+        project_copy,
+        "--as-of",
+        AS_OF,
+        raw_dir=raw_data.folder,
+        duckdb_path=tmp_path / "warehouse.duckdb",
+    )
+    assert code == 1, output
+    line = next(line for line in output.splitlines() if line.startswith("seeds/fit_rules.csv"))
+    for problem in problems:
+        assert problem in line
+    assert "Running with dbt" not in output and "Traceback" not in output
+    assert "Result: FAILED (a rule table's header row is wrong), exit 1." in output
 
 
 @pytest.mark.slow

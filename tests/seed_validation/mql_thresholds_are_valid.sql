@@ -16,10 +16,19 @@ problems as (
 
     union all
     select
-        valid_from_text,
-        'duplicate valid_from: one threshold version per date'
+        min(valid_from_text),
+        'duplicate valid_from'
+        || case
+            when min(valid_from_text) <> max(valid_from_text)
+                then
+                    ' (''' || min(valid_from_text) || ''' and ''' || max(valid_from_text)
+                    || ''' are the same date)'
+            else ''
+        end
+        || ': one threshold version per date'
     from thresholds
-    group by valid_from_text
+    where valid_from is not null
+    group by valid_from
     having count(*) > 1
 
     union all
