@@ -674,13 +674,19 @@ def table_lines(rows: list[dict[str, Any]], prefix: str = "      ") -> list[str]
     return [line(columns), line(["-" * width for width in widths]), *map(line, cells)]
 
 
+# the folder of the data tests that check the rule tables (seeds)
+SEED_VALIDATION_TESTS = "tests/seed_validation/"
+
+
 def failing_rows_lines(session: DbtSession, node: Outcome) -> list[str]:
     """Up to MAX_FAILING_ROWS of a failed test's failing rows: its compiled query, run again.
 
     Tests store no failures (dbt_project.yml: a table per test cost seconds every run), so the
     rows are those the test's query finds now, in the build that it failed.
     """
-    if node.kind != "test" or node.status != "fail" or not node.compiled_sql:
+    # a rule-table check that only warns explains itself in its rows too
+    advice = node.status == "warn" and node.path.startswith(SEED_VALIDATION_TESTS)
+    if node.kind != "test" or not (node.status == "fail" or advice) or not node.compiled_sql:
         return []
     rows = session.query(node.compiled_sql, MAX_FAILING_ROWS)
     if not rows:
@@ -690,7 +696,8 @@ def failing_rows_lines(session: DbtSession, node: Outcome) -> list[str]:
     if len(rows) == MAX_FAILING_ROWS:
         shown = f"first {len(rows)}"
         shown += f" of {node.failures}" if (node.failures or 0) > len(rows) else ""
-    return [f"      failing rows ({shown}):", *table_lines(rows)]
+    title = "rows" if node.status == "warn" else "failing rows"
+    return [f"      {title} ({shown}):", *table_lines(rows)]
 
 
 def problem_lines(session: DbtSession, nodes: list[Outcome]) -> list[str]:

@@ -681,7 +681,7 @@ def test_hand_raiser_wins_a_tie_with_the_score():
         "mql_count": 1,
         "is_mql_skipped": False,
         "first_sql_at": None,
-        "first_sql_after_first_mql_at": None,
+        "first_mql_to_sql_at": None,
         "first_opportunity_at": None,
         "customer_at": None,
     }
@@ -852,7 +852,7 @@ def test_disqualified_cannot_mql_or_sql_but_an_opportunity_revives_it():
         "mql_count": 0,
         "is_mql_skipped": True,
         "first_sql_at": day(6),
-        "first_sql_after_first_mql_at": None,
+        "first_mql_to_sql_at": None,
         "first_opportunity_at": day(6),
         "customer_at": None,
     }
@@ -892,8 +892,29 @@ def test_a_first_mql_after_a_skipped_one_can_still_reach_sql():
         summary["first_sql_at"],
         summary["is_mql_skipped"],
         summary["first_mql_at"],
-        summary["first_sql_after_first_mql_at"],
+        summary["first_mql_to_sql_at"],
     ) == (day(1), True, day(3), day(5))
+
+
+def test_an_sql_after_a_recycle_with_no_new_mql_does_not_convert_the_mql():
+    # MQL by score at day 2, recycled day 3, accepted day 5 with no MQL since the recycle: the
+    # MQL's outcome is recycled and the sql skipped an MQL (spec §5, "since the lead was last
+    # opened"), so the first MQL did not go on to SQL; is_mql_skipped is about the first sql,
+    # which came after an MQL.
+    events = [event("e1", "form_submit", day(1)), event("e2", "form_submit", day(2))]
+    steps = [disposition("d1", "recycled", day(3)), disposition("d2", "accepted", day(5))]
+    transitions, mqls, summary = lifecycle(lead(), None, events, steps, [], LIFECYCLE_RULES, day(9))
+    assert stages(transitions)[1:] == [
+        ("mql", day(2), "lead"),
+        ("recycled", day(3), "mql"),
+        ("sql", day(5), "recycled"),
+    ]
+    assert [(m["outcome"], m["outcome_at"]) for m in mqls] == [("recycled", day(3))]
+    assert (summary["first_sql_at"], summary["is_mql_skipped"], summary["first_mql_to_sql_at"]) == (
+        day(5),
+        False,
+        None,
+    )
 
 
 def test_won_opportunity_makes_a_customer():
@@ -1094,7 +1115,7 @@ def test_run_builds_every_table():
             "mql_count": 1,
             "is_mql_skipped": False,
             "first_sql_at": datetime(2024, 1, 5),
-            "first_sql_after_first_mql_at": datetime(2024, 1, 5),
+            "first_mql_to_sql_at": datetime(2024, 1, 5),
             "first_opportunity_at": None,
             "customer_at": None,
         },
@@ -1120,7 +1141,7 @@ def test_run_builds_every_table():
             "mql_count": 0,
             "is_mql_skipped": True,
             "first_sql_at": datetime(2024, 1, 4),
-            "first_sql_after_first_mql_at": None,
+            "first_mql_to_sql_at": None,
             "first_opportunity_at": None,
             "customer_at": None,
         },

@@ -691,16 +691,10 @@ def lifecycle(
 
     first_mql_at = mqls[0]["mql_at"] if mqls else None
     first_sql_at = first_entry("sql")
-    # the first sql (or customer) entry after the first MQL: whether that MQL converted, even
-    # when an earlier sql (a skipped MQL, then a recycle) set first_sql_at
-    first_mql_index = mql_entries[0][0] if mql_entries else len(transitions)
-    first_sql_after_first_mql_at = next(
-        (
-            r["entered_at"]
-            for r in transitions[first_mql_index + 1 :]
-            if r["stage"] in ("sql", "customer")
-        ),
-        None,
+    # when the first MQL went on to SQL (its outcome accepted): whether it converted, which
+    # first_sql_at cannot tell (an sql that skipped the MQL, before it or after a recycle)
+    first_mql_to_sql_at = (
+        mqls[0]["outcome_at"] if mqls and mqls[0]["outcome"] == "accepted" else None
     )
     summary = {
         "current_stage": state,
@@ -710,7 +704,7 @@ def lifecycle(
         "is_mql_skipped": first_sql_at is not None
         and (first_mql_at is None or first_mql_at > first_sql_at),
         "first_sql_at": first_sql_at,
-        "first_sql_after_first_mql_at": first_sql_after_first_mql_at,
+        "first_mql_to_sql_at": first_mql_to_sql_at,
         "first_opportunity_at": first_entry("opportunity"),
         "customer_at": first_entry("customer"),
     }

@@ -124,17 +124,6 @@ problems as (
     from rules
     where value is not null and operator in ('is_null', 'is_not_null')
 
-    -- 'US, CA, GB' would be one item, which nothing matches
-    union all
-    select
-        rule_id,
-        valid_from_text,
-        'the ' || operator || ' list ''' || value || ''' is separated by commas: separate the '
-        || 'items with | (e.g. US | CA | GB); for one value with a comma in it use '
-        || case when operator = 'in' then 'equals' else 'not_equals' end
-    from rules
-    where operator in ('in', 'not_in') and value like '%,%' and value not like '%|%'
-
     union all
     select
         rule_id,

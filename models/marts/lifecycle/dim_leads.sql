@@ -42,19 +42,19 @@ stage_entries as (
     group by lead_id
 ),
 
--- whether the first MQL converted: the first sql (or customer) entry after it. first_sql_at
--- cannot tell when the lead reached sql before, skipping the MQL, and was recycled since.
-sql_after_first_mql as (
+-- whether the first MQL went on to SQL: the lead's next transition after it is sql (or
+-- customer), its outcome 'accepted' in fct_mqls. first_sql_at cannot tell: the lead may have
+-- reached sql before, skipping the MQL, or after the MQL was recycled, skipping a new one.
+first_mql_to_sql as (
     select
         transitions.lead_id,
-        min(transitions.entered_at) as first_sql_after_first_mql_at
+        transitions.entered_at as first_mql_to_sql_at
     from transitions
     inner join stage_entries
         on
             transitions.lead_id = stage_entries.lead_id
-            and transitions.transition_number > stage_entries.first_mql_transition_number
+            and transitions.transition_number = stage_entries.first_mql_transition_number + 1
     where transitions.stage in ('sql', 'customer')
-    group by transitions.lead_id
 ),
 
 final as (
@@ -97,7 +97,7 @@ final as (
         stage_entries.first_mql_at,
         stage_entries.latest_mql_at,
         stage_entries.first_sql_at,
-        sql_after_first_mql.first_sql_after_first_mql_at,
+        first_mql_to_sql.first_mql_to_sql_at,
         stage_entries.first_opportunity_at,
         stage_entries.customer_at
     from leads
@@ -107,8 +107,8 @@ final as (
         on leads.lead_id = latest_transitions.lead_id
     inner join stage_entries
         on leads.lead_id = stage_entries.lead_id
-    left join sql_after_first_mql
-        on leads.lead_id = sql_after_first_mql.lead_id
+    left join first_mql_to_sql
+        on leads.lead_id = first_mql_to_sql.lead_id
 )
 
 select * from final

@@ -1,7 +1,8 @@
 {#-
     The funnel by lead-created month and lead source: how many leads ever reached each stage by
-    as_of, and the stage-to-stage rates. MQL->SQL counts the leads that reached SQL after their
-    first MQL (dim_leads.first_sql_after_first_mql_at), so a skipped MQL is not a conversion.
+    as_of, and the stage-to-stage rates. MQL->SQL counts the leads with an MQL that went on to
+    SQL (outcome accepted in fct_mqls): an SQL that skipped the MQL (before it, or after a
+    recycle with no new MQL) is not a conversion.
 -#}
 with
 
@@ -9,16 +10,23 @@ leads as (
     select * from {{ ref('dim_leads') }}
 ),
 
+leads_with_an_accepted_mql as (
+    select distinct lead_id from {{ ref('fct_mqls') }}
+    where outcome = 'accepted'
+),
+
 cohorted as (
     select
-        cast({{ dbt.date_trunc('month', 'created_at') }} as date) as cohort_month,
-        coalesce(lead_source, '(none)') as lead_source,
-        first_mql_at is not null as is_mql,
-        first_sql_at is not null as is_sql,
-        first_sql_after_first_mql_at is not null as is_sql_after_mql,
-        first_opportunity_at is not null as is_opportunity,
-        customer_at is not null as is_customer
+        cast({{ dbt.date_trunc('month', 'leads.created_at') }} as date) as cohort_month,
+        coalesce(leads.lead_source, '(none)') as lead_source,
+        leads.first_mql_at is not null as is_mql,
+        leads.first_sql_at is not null as is_sql,
+        leads_with_an_accepted_mql.lead_id is not null as is_sql_after_mql,
+        leads.first_opportunity_at is not null as is_opportunity,
+        leads.customer_at is not null as is_customer
     from leads
+    left join leads_with_an_accepted_mql
+        on leads.lead_id = leads_with_an_accepted_mql.lead_id
 ),
 
 aggregated as (

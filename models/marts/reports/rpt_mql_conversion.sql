@@ -1,8 +1,8 @@
 {#-
     Cohort MQL->SQL conversion: leads grouped by the month of their first MQL, lead source and
-    fit grade at that MQL. A lead converts when it reaches SQL within
-    var('mql_conversion_window_days') of its first MQL (dim_leads.first_sql_after_first_mql_at,
-    docs/semantics.md §5).
+    fit grade at that MQL. A lead converts when that MQL goes on to SQL (its outcome accepted,
+    dim_leads.first_mql_to_sql_at) within var('mql_conversion_window_days') of it
+    (docs/semantics.md §5).
 -#}
 {%- set window_days = var('mql_conversion_window_days') %}
 
@@ -23,7 +23,7 @@ cohorted as (
         cast({{ dbt.date_trunc('month', 'leads.first_mql_at') }} as date) as cohort_month,
         coalesce(leads.lead_source, '(none)') as lead_source,
         first_mqls.fit_grade_at_mql as fit_grade,
-        {{ seconds_between('leads.first_mql_at', 'leads.first_sql_after_first_mql_at') }} / 86400.0
+        {{ seconds_between('leads.first_mql_at', 'leads.first_mql_to_sql_at') }} / 86400.0
             as days_to_sql
     from leads
     inner join first_mqls
