@@ -362,6 +362,19 @@ def write_seed(project: Path, seed: str, rows: list[dict[str, str]]) -> None:
         writer.writerows(rows)
 
 
+def build_as_of(
+    run_orchestrator: RunOrchestrator, project: Path, raw_data: RawData, tmp_path: Path
+) -> tuple[int, str]:
+    """`project` built on the generated data as of AS_OF into a fresh warehouse in tmp_path."""
+    return run_orchestrator(
+        project,
+        "--as-of",
+        AS_OF,
+        raw_dir=raw_data.folder,
+        duckdb_path=tmp_path / "warehouse.duckdb",
+    )
+
+
 def duplicate_first_version(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     """The rule table with its first row repeated: (rule_id, valid_from) is no longer unique."""
     return [*rows, dict(rows[0])]
@@ -410,13 +423,7 @@ def test_bad_seed_edit_exits_1_and_names_the_seed_and_rule(
 ) -> None:
     rows = read_seed(project_copy, seed)
     write_seed(project_copy, seed, edit(rows))
-    code, output = run_orchestrator(
-        project_copy,
-        "--as-of",
-        AS_OF,
-        raw_dir=raw_data.folder,
-        duckdb_path=tmp_path / "warehouse.duckdb",
-    )
+    code, output = build_as_of(run_orchestrator, project_copy, raw_data, tmp_path)
     assert code == 1, output
     summary = output[output.index("run summary") :]
     failing_row = next(line for line in summary.splitlines() if f"seeds/{seed}.csv" in line)
@@ -452,13 +459,7 @@ def test_a_seed_with_a_wrong_header_exits_1_and_names_the_file_and_columns(
 ) -> None:
     seed = project_copy / "seeds" / "fit_rules.csv"
     seed.write_text(edit(seed.read_text()))
-    code, output = run_orchestrator(
-        project_copy,
-        "--as-of",
-        AS_OF,
-        raw_dir=raw_data.folder,
-        duckdb_path=tmp_path / "warehouse.duckdb",
-    )
+    code, output = build_as_of(run_orchestrator, project_copy, raw_data, tmp_path)
     assert code == 1, output
     line = next(line for line in output.splitlines() if line.startswith("seeds/fit_rules.csv"))
     for problem in problems:
@@ -473,13 +474,7 @@ def test_a_list_separated_by_commas_warns_with_the_rule_and_what_to_do(
 ) -> None:
     rows = read_seed(project_copy, "fit_rules")
     write_seed(project_copy, "fit_rules", list_with_commas(rows))
-    code, output = run_orchestrator(
-        project_copy,
-        "--as-of",
-        AS_OF,
-        raw_dir=raw_data.folder,
-        duckdb_path=tmp_path / "warehouse.duckdb",
-    )
+    code, output = build_as_of(run_orchestrator, project_copy, raw_data, tmp_path)
     assert code == 0, output[-3000:]  # one value may hold a comma: a warning, not an error
     warned = output[output.index("Warned (") :]
     assert "test fit_rule_lists_look_comma_separated" in warned
