@@ -118,6 +118,8 @@ EXIT_SUCCESS = 0
 EXIT_FAILED = 1
 EXIT_NOT_RUN = 2
 EXIT_LOCKED = 3
+# the shell's code for a run stopped by SIGINT (Ctrl-C): 128 + 2
+EXIT_INTERRUPTED = 130
 SUBCOMMANDS = ("build", "rollback", "history")
 
 AS_OF_PATTERN = re.compile(
@@ -797,13 +799,15 @@ def source_freshness(result: Any) -> dict[str, Any]:
 
 
 def check_freshness(
-    session: DbtSession, args: argparse.Namespace, as_of_given: bool, log_path: Path
+    session: DbtSession, args: argparse.Namespace, as_of_in_the_past: bool, log_path: Path
 ) -> Freshness:
     """Run `dbt source freshness` unless skipped; the worst status wins."""
     if args.skip_freshness:
         return Freshness("skipped", "--skip-freshness")
-    if as_of_given:
-        return Freshness("skipped", "--as-of backfill; freshness is measured against now")
+    if as_of_in_the_past:
+        kept = getattr(args, "as_of_is_published", False)
+        reason = "the published build's as_of" if kept else "--as-of backfill"
+        return Freshness("skipped", f"{reason}; freshness is measured against now")
     result = session.invoke(freshness_arguments(args, log_path))
     if result.exception is not None or result.result is None:
         return Freshness("not_run", exception=result.exception)
@@ -1200,6 +1204,11 @@ def plan_incremental(
         return IncrementalPlan(None, "a --select build")
     if not publishes:
         return IncrementalPlan(None, "a server target is always built whole")
+    if info is None and published.is_file():
+        return IncrementalPlan(
+            None,
+            "the published warehouse could not be read (does a process hold it open read-write?)",
+        )
     if info is None:
         return IncrementalPlan(None, "no published warehouse to continue")
     if info.get("project_fingerprint") != fingerprint:
@@ -1217,6 +1226,10 @@ def plan_incremental(
         published_as_of
     ):
         return IncrementalPlan(None, f"as_of is earlier than the published {published_as_of}")
+    if info.get("hash_pii"):
+        return IncrementalPlan(
+            None, "the published warehouse holds the marts only (--hash-pii): nothing to continue"
+        )
     latest = watermark(published)
     if latest is None:
         return IncrementalPlan(None, "the published warehouse has no events")
@@ -1293,13 +1306,41 @@ class BuildRun:
         if interrupted:
             print("Marked as interrupted (killed or crashed): " + ", ".join(interrupted))
         publishing.remove_leftover_temporaries(self.layout)
+        if args.select and self.publishes and not self.layout.published.is_file():
+            message = (
+                "A --select build rebuilds part of the published warehouse, and there is none "
+                f"yet at {self.layout.published}: run a full build first (without --select)."
+            )
+            print(message, file=sys.stderr)
+            print(result_line(EXIT_NOT_RUN, []))
+            return self.stop(EXIT_NOT_RUN, "not_run", message)
+        published_info = read_published_info(self.layout.published, self.publishes)
+        if published_info and published_info.get("hash_pii") and not args.hash_pii:
+            message = (
+                f"The published warehouse {self.layout.published} was published with --hash-pii "
+                "(emails hashed, marts only): this run would publish the emails in plain text to "
+                "its audience. Pass --hash-pii, or, if that audience may see emails, move the "
+                "published file away first."
+            )
+            print(message, file=sys.stderr)
+            print(result_line(EXIT_NOT_RUN, []))
+            return self.stop(EXIT_NOT_RUN, "not_run", message)
         as_of_given = bool(args.as_of)
-        if not as_of_given:
+        published_as_of = (published_info or {}).get("as_of") if args.select else None
+        if not as_of_given and isinstance(published_as_of, datetime):
+            # the tables it does not select stay as of the published as_of: so do its own
+            args.as_of = published_as_of.isoformat(sep=" ", timespec="microseconds")
+            args.as_of_is_published = True
+            print(
+                f"A --select build keeps the published as_of, {args.as_of}, which the tables it "
+                "does not select are computed at; pass --as-of to change it."
+            )
+        elif not as_of_given:
             args.as_of = run_time_as_of()
             args.as_of_is_run_time = True
         self.record.update(as_of=args.as_of, as_of_given=as_of_given)
+        self.record.save()  # so a run that is killed from here on still shows its as_of
         self.fingerprint = project_fingerprint(args.hash_pii)
-        published_info = read_published_info(self.layout.published, self.publishes)
         self.plan = plan_incremental(
             args, self.layout.published, self.publishes, self.fingerprint, published_info
         )
@@ -1351,7 +1392,11 @@ class BuildRun:
             f"  build:      {database}",
             self.plan.line(),
         ]
-        freshness = check_freshness(session, args, as_of_given, self.build_dir)
+        # freshness is measured against now: not for an as_of in the past (a --select build
+        # keeps the published one)
+        freshness = check_freshness(
+            session, args, not getattr(args, "as_of_is_run_time", False), self.build_dir
+        )
         self.record.update(freshness=freshness.as_record())
         extra += freshness_lines(freshness) if freshness.status != "not_run" else []
         if freshness.status == "not_run":
@@ -1396,6 +1441,12 @@ class BuildRun:
 
     def could_not_run(self, exception: BaseException | None, step: str) -> int:
         sys.stdout.flush()  # keep dbt's log (stdout) before our message in a combined log
+        if isinstance(exception, KeyboardInterrupt):
+            # Ctrl-C: dbt stops and hands back the interrupt; like any signal, the run ends
+            # interrupted with 128 + the signal (docs/operations.md)
+            print(f"\nInterrupted (Ctrl-C) during {step}.", file=sys.stderr, flush=True)
+            print(self.unchanged_line())
+            return self.stop(EXIT_INTERRUPTED, "interrupted", f"{step}: interrupted (SIGINT)")
         print("\n".join(["", *fatal_lines(exception)]), file=sys.stderr, flush=True)
         print(self.unchanged_line())
         print(result_line(EXIT_NOT_RUN, []))
@@ -1538,10 +1589,56 @@ def locked_out(layout: publishing.Layout, run_id: str, command: str, held: Any) 
     return EXIT_LOCKED
 
 
+def other_warehouse_in_folder(layout: publishing.Layout) -> str | None:
+    """The file name of another warehouse whose runs are recorded in this folder, if any.
+
+    builds/ and runs/ belong to the folder: two warehouses in one folder would prune each
+    other's kept builds and mark each other's running records interrupted. Names, not paths,
+    are compared, so a folder that was moved keeps working.
+    """
+    for record in run_records.load_records(layout.runs):
+        recorded = record.get("published_path")
+        if recorded and Path(str(recorded)).name != layout.published.name:
+            return Path(str(recorded)).name
+    return None
+
+
+def shares_folder(layout: publishing.Layout, other: str) -> int:
+    print(
+        f"The folder {layout.folder} already holds the runs and kept builds of another "
+        f"warehouse, {other}. Each warehouse needs a folder of its own (its builds/ and runs/ "
+        f"are kept there): choose another folder for {layout.published.name}.",
+        file=sys.stderr,
+    )
+    return EXIT_NOT_RUN
+
+
+def lock_failed(layout: publishing.Layout, error: OSError) -> int:
+    """The run lock could not be written (a read-only folder, no permission): nothing ran."""
+    print(
+        f"Could not take the run lock {layout.lock}: {error.strerror or error}. The warehouse "
+        f"folder {layout.folder} must be writable by the user who runs the build. Nothing ran; "
+        "the published warehouse is unchanged.",
+        file=sys.stderr,
+    )
+    return EXIT_NOT_RUN
+
+
 def build_command(args: argparse.Namespace) -> int:
     """The default command: lock, freshness, build, summary, publish, record."""
     locations = resolve_locations(args)
     layout = publishing.Layout(locations.duckdb_path)
+    if layout.published.is_dir():
+        print(
+            f"The warehouse path {layout.published} is a folder: give the DuckDB file's path "
+            "(--duckdb-path or LEAD_SCORING_DUCKDB_PATH), e.g. "
+            f"{layout.published / 'lead_scoring.duckdb'}.",
+            file=sys.stderr,
+        )
+        return EXIT_NOT_RUN
+    other = other_warehouse_in_folder(layout)
+    if other:
+        return shares_folder(layout, other)
     run_id = new_run_id()
     try:
         layout.make_folders()
@@ -1555,6 +1652,8 @@ def build_command(args: argparse.Namespace) -> int:
         left_behind = lock.acquire(lock_holder(run_id, "build"))
     except publishing.LockHeld as held:
         return locked_out(layout, run_id, "build", held)
+    except OSError as error:
+        return lock_failed(layout, error)
     try:
         adapter_type = target_adapter_type(args.target)
         record = run_records.RunRecord.start(
@@ -1571,6 +1670,8 @@ def build_command(args: argparse.Namespace) -> int:
             hash_pii=args.hash_pii,
             max_dirty_row_share=args.max_dirty_row_share,
             log=str(run_records.RunRecord(layout.runs / f"{run_id}.json").log_path),
+            published=False,
+            new_mqls=None,
         )
         with teed_output(record.log_path):
             return BuildRun(args, locations, layout, run_id, record, adapter_type).run(left_behind)
@@ -1616,12 +1717,17 @@ def rollback_command(args: argparse.Namespace) -> int:
     if not layout.builds.is_dir():
         print(f"Nothing to roll back to: {layout.builds} does not exist.", file=sys.stderr)
         return EXIT_NOT_RUN
+    other = other_warehouse_in_folder(layout)
+    if other:
+        return shares_folder(layout, other)
     run_id = new_run_id()
     lock = publishing.RunLock(layout.lock)
     try:
         lock.acquire(lock_holder(run_id, "rollback"))
     except publishing.LockHeld as held:
         return locked_out(layout, run_id, "rollback", held)
+    except OSError as error:
+        return lock_failed(layout, error)
     try:
         record = run_records.RunRecord.start(
             layout.runs, run_id, "rollback", published_path=str(layout.published)
@@ -1705,11 +1811,23 @@ def history_command(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Dispatch to build (default), rollback or history; returns the exit code."""
     args = parse_command_line(list(sys.argv[1:] if argv is None else argv))
-    if args.command == "history":
-        return history_command(args)
-    if args.command == "rollback":
-        return rollback_command(args)
-    return build_command(args)
+    try:
+        if args.command == "history":
+            return history_command(args)
+        if args.command == "rollback":
+            return rollback_command(args)
+        return build_command(args)
+    except KeyboardInterrupt:
+        # outside dbt (dbt hands its interrupt back as a result): nothing was published, and
+        # the next run marks this one's record interrupted
+        print("\nInterrupted (Ctrl-C): nothing was published.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # `run.py history | head`: the reader stopped reading; not an error of the run
+        # (Python's recipe: point stdout at devnull, so the flush at exit does not fail again)
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_SUCCESS
 
 
 if __name__ == "__main__":

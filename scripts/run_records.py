@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -90,16 +91,24 @@ class RunRecord:
             finished_at=now.isoformat(timespec="milliseconds"),
             duration_seconds=round((now - started).total_seconds(), 3),
         )
-        if message:
-            self.data["message"] = message
+        self.data["message"] = message or None
         self.save()
 
     def save(self) -> None:
-        """Write the record atomically."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Write the record atomically; a full disk or a read-only folder is reported in one
+        line (the run's own outcome matters more than its record, which then stays as it was)."""
         temporary = self.path.with_name(f".{self.path.name}.tmp")
-        temporary.write_text(json.dumps(self.data, indent=2, default=str) + "\n")
-        os.replace(temporary, self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps(self.data, indent=2, default=str) + "\n")
+            os.replace(temporary, self.path)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+            print(
+                f"Could not write the run record {self.path}: {error.strerror or error}",
+                file=sys.stderr,
+            )
 
 
 def load_records(runs_dir: Path) -> list[dict[str, Any]]:
@@ -187,6 +196,14 @@ def count_text(counts: Any, *keys: str) -> str:
     return "/".join(str(counts.get(key, 0)) for key in keys)
 
 
+def test_count_text(counts: Any) -> str:
+    """pass/warn/fail, a test that errored (its query failed) counted as failed."""
+    if not isinstance(counts, dict):
+        return ""
+    failed = int(counts.get("fail", 0)) + int(counts.get("error", 0))
+    return f"{counts.get('pass', 0)}/{counts.get('warn', 0)}/{failed}"
+
+
 def history_row(data: dict[str, Any], published_run_id: str | None) -> dict[str, str]:
     """One line of `history` for one record."""
     dirty = data.get("dirty_rows") or {}
@@ -204,7 +221,7 @@ def history_row(data: dict[str, Any], published_run_id: str | None) -> dict[str,
         "outcome": outcome,
         "exit": "" if data.get("exit_code") is None else str(data["exit_code"]),
         "models ok/err/skip": count_text(data.get("model_counts"), "success", "error", "skipped"),
-        "tests pass/warn/fail": count_text(data.get("test_counts"), "pass", "warn", "fail"),
+        "tests pass/warn/fail": test_count_text(data.get("test_counts")),
         "dropped": "" if dirty.get("dropped") is None else str(dirty["dropped"]),
         "new MQLs": "" if new_mqls.get("count") is None else str(new_mqls["count"]),
     }

@@ -766,3 +766,13 @@ def test_plan_is_full_without_a_published_warehouse_or_on_a_server(
     selected = run.plan_incremental(args, published, True, fingerprint, selected_info)
     assert selected.since is None
     assert "the published warehouse is a --select build (stg_raw__events)" in selected.reason
+    # a --hash-pii warehouse holds the marts only; an unreadable file is not a missing one
+    hashed = run.parse_args(["--as-of", "2026-11-01", "--hash-pii"])
+    publishing.write_build_info(
+        published, {**info, "hash_pii": True, "project_fingerprint": run.project_fingerprint(True)}
+    )
+    hashed_info = run.read_published_info(published, True)
+    plan = run.plan_incremental(hashed, published, True, run.project_fingerprint(True), hashed_info)
+    assert plan.since is None and "holds the marts only (--hash-pii)" in plan.reason
+    unreadable = run.plan_incremental(args, published, True, fingerprint, None)
+    assert unreadable.since is None and "could not be read" in unreadable.reason

@@ -815,3 +815,63 @@ def test_hash_pii_publishes_marts_with_hashed_emails_only(
     for lead, email in checked:
         assert hashed[lead.strip()] == hashlib.sha256(email.encode()).hexdigest()
     assert query(published, "select hash_pii from ops.build_info")[0][0] is True
+    # a run without --hash-pii would publish the emails to the same audience: refused
+    before = file_hash(published)
+    code, output = run_orchestrator(home.project, duckdb_path=published, raw_dir=fresh)
+    assert code == 2, output[-3000:]
+    assert "was published with --hash-pii" in output and "Pass --hash-pii" in output
+    assert file_hash(published) == before
+
+
+def test_a_select_build_needs_a_published_warehouse_and_keeps_its_as_of(
+    first: Finished, run_orchestrator: RunOrchestrator, home: Home, tmp_path: Path
+) -> None:
+    nothing = tmp_path / "nothing" / "lead_scoring.duckdb"
+    code, output = run_orchestrator(
+        home.project, "--select", "+dim_leads", duckdb_path=nothing, raw_dir=home.raw_dir
+    )
+    assert code == 2, output
+    assert "there is none yet" in output and "run a full build first" in output
+    assert not nothing.exists()
+    copied = tmp_path / "copy" / "lead_scoring.duckdb"
+    copied.parent.mkdir()
+    shutil.copyfile(home.published, copied)
+    as_of = query(copied, "select as_of from ops.build_info")[0][0]
+    code, output = run_orchestrator(
+        home.project, "--select", "+dim_leads", duckdb_path=copied, raw_dir=home.raw_dir
+    )
+    assert code == 0, output[-3000:]
+    shown = as_of.isoformat(sep=" ", timespec="microseconds")
+    assert f"A --select build keeps the published as_of, {shown}" in output
+    assert query(copied, "select as_of, selection from ops.build_info")[0] == (as_of, "+dim_leads")
+
+
+def test_ctrl_c_ends_the_run_interrupted_with_130_and_publishes_nothing(
+    first: Finished, home: Home, tmp_path: Path
+) -> None:
+    copied = tmp_path / "warehouse" / "lead_scoring.duckdb"
+    copied.parent.mkdir()
+    shutil.copyfile(home.published, copied)
+    before = file_hash(copied)
+    process = start_orchestrator(
+        home.project,
+        "--full-refresh",
+        "--as-of",
+        SECOND_AS_OF,
+        duckdb_path=copied,
+        raw_dir=home.raw_dir,
+    )
+    try:
+        output = read_until(process, BUILD_STARTED)
+        process.send_signal(signal.SIGINT)
+        rest, _ = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    output += rest
+    assert process.returncode == 130, output[-3000:]
+    assert "Interrupted (Ctrl-C)" in output and "dbt could not run" not in output
+    record = json.loads((copied.parent / "runs" / f"{run_id_of(output)}.json").read_text())
+    assert record["outcome"] == "interrupted"
+    assert file_hash(copied) == before

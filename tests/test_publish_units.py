@@ -264,6 +264,24 @@ def test_records_mark_dead_runs_interrupted_and_history_lists_them(
     lines = records.history_lines(records.load_records(runs), 10, done.data["run_id"])
     assert "interrupted" in lines[2] and lines[3].startswith("*")
     assert "33/0/0" in lines[3] and "10/2/0" in lines[3] and lines[3].split()[-2:] == ["7", "4"]
+    assert json.loads(done.path.read_text())["message"] is None  # always there; null when fine
+    # a test that errored counts as failed; a record that cannot be written is one line
+    failed = records.RunRecord.start(runs, "20260104T000000.000Z-dddd", "build")
+    failed.update(test_counts={"pass": 9, "error": 1})
+    failed.finish("failed", 1, "1 test errored")
+    newest = records.history_lines(records.load_records(runs), 1, None)[2]
+    assert "9/0/1" in newest and json.loads(failed.path.read_text())["message"] == "1 test errored"
+
+
+def test_a_record_that_cannot_be_written_is_reported_in_one_line(
+    records: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    blocked = tmp_path / "runs"
+    blocked.write_text("a file where the runs folder should be")
+    record = records.RunRecord.start(blocked, "20260101T000000.000Z-aaaa", "build")
+    record.finish("failed", 1, "no space")
+    error = capsys.readouterr().err
+    assert error.count("Could not write the run record") == 2 and "Traceback" not in error
 
 
 def test_run_ids_sort_by_time(run: ModuleType) -> None:
@@ -290,3 +308,53 @@ def test_subcommands_parse(run: ModuleType) -> None:
     args = run.parse_command_line(["--hash-pii", "--max-dirty-row-share", "0.2"])
     variables = json.loads(run.build_arguments(args)[run.build_arguments(args).index("--vars") + 1])
     assert variables == {"hash_pii": True, "max_dirty_row_share": 0.2}
+
+
+def test_a_warehouse_folder_that_cannot_be_written_exits_2(
+    run: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    def refuse(self: object, holder: dict[str, object]) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(run.publishing.RunLock, "acquire", refuse)
+    published = tmp_path / "warehouse" / "lead_scoring.duckdb"
+    for command in ([], ["rollback"]):
+        (published.parent / "builds").mkdir(parents=True, exist_ok=True)
+        assert run.main([*command, "--duckdb-path", str(published)]) == 2
+        error = capsys.readouterr().err
+        assert f"Could not take the run lock {published}.lock: Permission denied" in error
+        assert "must be writable" in error and "Traceback" not in error
+
+
+def test_a_second_warehouse_in_a_folder_is_refused(
+    run: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    first = tmp_path / "lead_scoring.duckdb"
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    (tmp_path / "builds").mkdir()
+    record = {"run_id": "20261101T000000.000Z-abcd", "published_path": str(first)}
+    (runs / "20261101T000000.000Z-abcd.json").write_text(json.dumps(record))
+    for command in ([], ["rollback"]):
+        assert run.main([*command, "--duckdb-path", str(tmp_path / "hashed.duckdb")]) == 2
+        error = capsys.readouterr().err
+        assert (
+            "already holds the runs and kept builds of another warehouse, lead_scoring.duckdb"
+            in (error)
+        )
+    # its own records are no reason to refuse, also after the folder moved (they name the old
+    # path)
+    moved = tmp_path / "moved" / "lead_scoring.duckdb"
+    (moved.parent / "runs").mkdir(parents=True)
+    (moved.parent / "runs" / "20261101T000000.000Z-abcd.json").write_text(json.dumps(record))
+    assert run.other_warehouse_in_folder(run.publishing.Layout(first)) is None
+    assert run.other_warehouse_in_folder(run.publishing.Layout(moved)) is None
+    assert run.other_warehouse_in_folder(run.publishing.Layout(moved.with_name("b.duckdb")))
+
+
+def test_a_folder_given_as_the_warehouse_path_exits_2(
+    run: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    assert run.main(["--duckdb-path", str(tmp_path)]) == 2
+    assert f"The warehouse path {tmp_path} is a folder" in capsys.readouterr().err
+    assert not (tmp_path / "runs").exists() and not (tmp_path / "builds").exists()
