@@ -496,18 +496,30 @@ def test_jinja_syntax_error_exits_2(
     assert "Traceback" not in output
 
 
+def published_copy(built: Run, tmp_path: Path) -> Path:
+    """A copy of the built warehouse, published in its own folder (--select builds need one)."""
+    assert built.code == 0, built.output
+    copy = tmp_path / "published" / "warehouse.duckdb"
+    copy.parent.mkdir()
+    shutil.copyfile(built.warehouse, copy)
+    return copy
+
+
 @pytest.mark.slow
 def test_model_failing_at_run_time_exits_1(
-    run_orchestrator: RunOrchestrator, project_copy: Path, tmp_path: Path, raw_data: RawData
+    run_orchestrator: RunOrchestrator,
+    project_copy: Path,
+    tmp_path: Path,
+    raw_data: RawData,
+    built: Run,
 ) -> None:
     (project_copy / "models" / "broken_sql.sql").write_text("select 1 as x fromm nowhere\n")
     code, output = run_orchestrator(
         project_copy,
         "--select",
         "broken_sql",
-        "--skip-freshness",  # the generated data ends 2026-10-31: stale against now
         raw_dir=raw_data.folder,
-        duckdb_path=tmp_path / "warehouse.duckdb",
+        duckdb_path=published_copy(built, tmp_path),
     )
     assert code == 1, output
     failed = output[output.index("Failed (1):") :]
@@ -613,15 +625,18 @@ def test_unknown_target_exits_2(
 
 @pytest.mark.slow
 def test_selection_matching_nothing_exits_2(
-    run_orchestrator: RunOrchestrator, project_copy: Path, tmp_path: Path, raw_data: RawData
+    run_orchestrator: RunOrchestrator,
+    project_copy: Path,
+    tmp_path: Path,
+    raw_data: RawData,
+    built: Run,
 ) -> None:
     code, output = run_orchestrator(
         project_copy,
         "--select",
         "no_such_model",
-        "--skip-freshness",
         raw_dir=raw_data.folder,
-        duckdb_path=tmp_path / "warehouse.duckdb",
+        duckdb_path=published_copy(built, tmp_path),
     )
     assert code == 2, output
     assert "'no_such_model' does not match any enabled nodes" in output
