@@ -35,23 +35,22 @@
 -#}
 {% macro raw_file_reader(raw_dir, table_name) -%}
     {%- set base = raw_dir ~ '/' ~ table_name -%}
-    {%- set both = run_query(
+    {%- set found = run_query(
         "select (select count(*) from glob('" ~ base ~ ".parquet')) as parquet_files, "
         ~ "(select count(*) from glob('" ~ base ~ ".csv')) as csv_files"
     ).rows[0] -%}
-    {%- if both[0] > 0 and both[1] > 0 -%}
+    {%- if found[0] > 0 and found[1] > 0 -%}
         {{ exceptions.raise_compiler_error(
             "Two raw files for table '" ~ table_name ~ "': " ~ base ~ ".parquet and " ~ base
             ~ ".csv. Keep the current export and delete or move the other: which one is meant "
             ~ "cannot be guessed."
         ) }}
     {%- endif -%}
-    {%- for extension, reader in [
-        ('parquet', "read_parquet('" ~ base ~ ".parquet')"),
-        ('csv', "read_csv('" ~ base ~ ".csv', header = true, all_varchar = true)"),
+    {%- for extension, reader, files in [
+        ('parquet', "read_parquet('" ~ base ~ ".parquet')", found[0]),
+        ('csv', "read_csv('" ~ base ~ ".csv', header = true, all_varchar = true)", found[1]),
     ] -%}
-        {%- set found = run_query("select count(*) from glob('" ~ base ~ "." ~ extension ~ "')").columns[0].values()[0] -%}
-        {%- if found > 0 -%}
+        {%- if files > 0 -%}
             {%- do lead_scoring.check_raw_file_has_rows(base ~ '.' ~ extension, reader, table_name) -%}
             {{ return(reader) }}
         {%- endif -%}

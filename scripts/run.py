@@ -798,13 +798,15 @@ def source_freshness(result: Any) -> dict[str, Any]:
     }
 
 
-def check_freshness(
-    session: DbtSession, args: argparse.Namespace, as_of_in_the_past: bool, log_path: Path
-) -> Freshness:
-    """Run `dbt source freshness` unless skipped; the worst status wins."""
+def check_freshness(session: DbtSession, args: argparse.Namespace, log_path: Path) -> Freshness:
+    """Run `dbt source freshness` unless skipped; the worst status wins.
+
+    Freshness is measured against now: it is not checked for an as_of in the past (a backfill,
+    or the published as_of a --select build keeps).
+    """
     if args.skip_freshness:
         return Freshness("skipped", "--skip-freshness")
-    if as_of_in_the_past:
+    if not getattr(args, "as_of_is_run_time", False):
         kept = getattr(args, "as_of_is_published", False)
         reason = "the published build's as_of" if kept else "--as-of backfill"
         return Freshness("skipped", f"{reason}; freshness is measured against now")
@@ -1289,6 +1291,12 @@ class BuildRun:
         self.record.finish(outcome, code, message)
         return code
 
+    def not_run(self, message: str) -> int:
+        """Stop before dbt builds anything (exit 2), saying why."""
+        print(message, file=sys.stderr)
+        print(result_line(EXIT_NOT_RUN, []))
+        return self.stop(EXIT_NOT_RUN, "not_run", message)
+
     def run(self, left_behind: dict[str, Any] | None) -> int:
         args = self.args
         print(
@@ -1307,24 +1315,18 @@ class BuildRun:
             print("Marked as interrupted (killed or crashed): " + ", ".join(interrupted))
         publishing.remove_leftover_temporaries(self.layout)
         if args.select and self.publishes and not self.layout.published.is_file():
-            message = (
+            return self.not_run(
                 "A --select build rebuilds part of the published warehouse, and there is none "
                 f"yet at {self.layout.published}: run a full build first (without --select)."
             )
-            print(message, file=sys.stderr)
-            print(result_line(EXIT_NOT_RUN, []))
-            return self.stop(EXIT_NOT_RUN, "not_run", message)
         published_info = read_published_info(self.layout.published, self.publishes)
         if published_info and published_info.get("hash_pii") and not args.hash_pii:
-            message = (
-                f"The published warehouse {self.layout.published} was published with --hash-pii "
-                "(emails hashed, marts only): this run would publish the emails in plain text to "
-                "its audience. Pass --hash-pii, or, if that audience may see emails, move the "
-                "published file away first."
+            return self.not_run(
+                f"The published warehouse {self.layout.published} was published with "
+                "--hash-pii (emails hashed, marts only): this run would publish the emails in "
+                "plain text to its audience. Pass --hash-pii, or, if that audience may see "
+                "emails, move the published file away first."
             )
-            print(message, file=sys.stderr)
-            print(result_line(EXIT_NOT_RUN, []))
-            return self.stop(EXIT_NOT_RUN, "not_run", message)
         as_of_given = bool(args.as_of)
         published_as_of = (published_info or {}).get("as_of") if args.select else None
         if not as_of_given and isinstance(published_as_of, datetime):
@@ -1372,10 +1374,7 @@ class BuildRun:
                 if copying is not None:
                     copying.result()
         except (ImportError, OSError, ValueError) as error:
-            message = f"Could not prepare the raw data or the build folder: {error}"
-            print(message, file=sys.stderr)
-            print(result_line(EXIT_NOT_RUN, []))
-            return self.stop(EXIT_NOT_RUN, "not_run", message)
+            return self.not_run(f"Could not prepare the raw data or the build folder: {error}")
         if session is None:
             return self.stop(EXIT_NOT_RUN, "not_run", "dbt is not installed")
         database = self.build_file if self.publishes else self.locations.duckdb_path
@@ -1392,11 +1391,7 @@ class BuildRun:
             f"  build:      {database}",
             self.plan.line(),
         ]
-        # freshness is measured against now: not for an as_of in the past (a --select build
-        # keeps the published one)
-        freshness = check_freshness(
-            session, args, not getattr(args, "as_of_is_run_time", False), self.build_dir
-        )
+        freshness = check_freshness(session, args, self.build_dir)
         self.record.update(freshness=freshness.as_record())
         extra += freshness_lines(freshness) if freshness.status != "not_run" else []
         if freshness.status == "not_run":
