@@ -896,11 +896,10 @@ def test_a_first_mql_after_a_skipped_one_can_still_reach_sql():
     ) == (day(1), True, day(3), day(5))
 
 
-def test_an_sql_after_a_recycle_with_no_new_mql_does_not_convert_the_mql():
+def test_an_sql_after_a_recycle_with_no_new_mql_skipped_its_mql():
     # MQL by score at day 2, recycled day 3, accepted day 5 with no MQL since the recycle: the
-    # MQL's outcome is recycled and the sql skipped an MQL (spec §5, "since the lead was last
-    # opened"), so the first MQL did not go on to SQL; is_mql_skipped is about the first sql,
-    # which came after an MQL.
+    # sql skipped an MQL (spec §5, "since the lead was last opened"), although an MQL came
+    # before it. The MQL's outcome is recycled, so it did not go on to SQL either.
     events = [event("e1", "form_submit", day(1)), event("e2", "form_submit", day(2))]
     steps = [disposition("d1", "recycled", day(3)), disposition("d2", "accepted", day(5))]
     transitions, mqls, summary = lifecycle(lead(), None, events, steps, [], LIFECYCLE_RULES, day(9))
@@ -912,9 +911,48 @@ def test_an_sql_after_a_recycle_with_no_new_mql_does_not_convert_the_mql():
     assert [(m["outcome"], m["outcome_at"]) for m in mqls] == [("recycled", day(3))]
     assert (summary["first_sql_at"], summary["is_mql_skipped"], summary["first_mql_to_sql_at"]) == (
         day(5),
+        True,
+        None,
+    )
+
+
+def test_an_sql_after_a_recycle_and_a_new_mql_is_not_skipped():
+    # MQL 1 by score at day 2, recycled day 3, new form fills day 4 (MQL 2), accepted day 5:
+    # the sql came after an MQL since the recycle.
+    events = [event("e1", "form_submit", day(1)), event("e2", "form_submit", day(2))]
+    events.append(event("e3", "form_submit", day(4)))
+    steps = [disposition("d1", "recycled", day(3)), disposition("d2", "accepted", day(5))]
+    transitions, mqls, summary = lifecycle(lead(), None, events, steps, [], LIFECYCLE_RULES, day(9))
+    assert stages(transitions)[1:] == [
+        ("mql", day(2), "lead"),
+        ("recycled", day(3), "mql"),
+        ("mql", day(4), "recycled"),
+        ("sql", day(5), "mql"),
+    ]
+    assert [m["outcome"] for m in mqls] == ["recycled", "accepted"]
+    assert (summary["first_sql_at"], summary["is_mql_skipped"], summary["first_mql_to_sql_at"]) == (
+        day(5),
         False,
         None,
     )
+
+
+def test_an_opportunity_after_a_disqualified_mql_is_not_skipped():
+    # MQL at day 2, disqualified day 3, opportunity day 5 (backfilled sql): a disqualification
+    # does not open the lead again, so the MQL at day 2 still counts for that sql.
+    events = [event("e1", "form_submit", day(1)), event("e2", "form_submit", day(2))]
+    steps = [disposition("d1", "disqualified", day(3))]
+    opportunities = [opportunity("o1", day(5))]
+    transitions, _, summary = lifecycle(
+        lead(), None, events, steps, opportunities, LIFECYCLE_RULES, day(9)
+    )
+    assert stages(transitions)[1:] == [
+        ("mql", day(2), "lead"),
+        ("disqualified", day(3), "mql"),
+        ("sql", day(5), "disqualified"),
+        ("opportunity", day(5), "sql"),
+    ]
+    assert (summary["first_sql_at"], summary["is_mql_skipped"]) == (day(5), False)
 
 
 def test_won_opportunity_makes_a_customer():

@@ -569,6 +569,21 @@ def promotions(lead: Lead, events: list[Event], rules: Rules) -> dict[datetime, 
     return acting
 
 
+def first_sql_skipped_mql(transitions: list[dict[str, Any]]) -> bool:
+    """Whether the lead's first sql was a skipped MQL (spec §5).
+
+    It was when no mql came since the lead was last opened: by its creation (the lead row) or
+    by its latest recycle before that sql. An MQL before a recycle does not count.
+    """
+    last_opened_or_mql = None
+    for row in transitions:
+        if row["stage"] == "sql":
+            return last_opened_or_mql != "mql"
+        if row["stage"] in ("lead", "recycled", "mql"):
+            last_opened_or_mql = row["stage"]
+    return False
+
+
 def lifecycle(
     lead: Lead,
     account: Account | None,
@@ -701,8 +716,7 @@ def lifecycle(
         "first_mql_at": first_mql_at,
         "latest_mql_at": mqls[-1]["mql_at"] if mqls else None,
         "mql_count": len(mqls),
-        "is_mql_skipped": first_sql_at is not None
-        and (first_mql_at is None or first_mql_at > first_sql_at),
+        "is_mql_skipped": first_sql_skipped_mql(transitions),
         "first_sql_at": first_sql_at,
         "first_mql_to_sql_at": first_mql_to_sql_at,
         "first_opportunity_at": first_entry("opportunity"),

@@ -37,9 +37,28 @@ stage_entries as (
         min(case when stage = 'sql' then entered_at end) as first_sql_at,
         min(case when stage = 'opportunity' then entered_at end) as first_opportunity_at,
         min(case when stage = 'customer' then entered_at end) as customer_at,
-        min(case when stage = 'mql' then transition_number end) as first_mql_transition_number
+        min(case when stage = 'mql' then transition_number end) as first_mql_transition_number,
+        min(case when stage = 'sql' then transition_number end) as first_sql_transition_number
     from transitions
     group by lead_id
+),
+
+-- whether the first sql was a skipped MQL (spec §5): no mql since the lead was last opened, by
+-- its creation (the lead row) or its latest recycle before that sql. An MQL before a recycle
+-- does not count, so the first MQL's timestamp cannot tell.
+before_first_sql as (
+    select
+        transitions.lead_id,
+        max(case when transitions.stage in ('lead', 'recycled') then transitions.transition_number end)
+            as last_opened_transition_number,
+        max(case when transitions.stage = 'mql' then transitions.transition_number end)
+            as last_mql_transition_number
+    from transitions
+    inner join stage_entries
+        on
+            transitions.lead_id = stage_entries.lead_id
+            and transitions.transition_number < stage_entries.first_sql_transition_number
+    group by transitions.lead_id
 ),
 
 -- whether the first MQL went on to SQL: the lead's next transition after it is sql (or
@@ -88,8 +107,10 @@ final as (
         scores.is_disqualified,
         scores.meets_mql_criteria,
         stage_entries.first_sql_at is not null
-        and (stage_entries.first_mql_at is null or stage_entries.first_mql_at > stage_entries.first_sql_at)
-            as is_mql_skipped,
+        and (
+            before_first_sql.last_mql_transition_number is null
+            or before_first_sql.last_mql_transition_number < before_first_sql.last_opened_transition_number
+        ) as is_mql_skipped,
         leads.has_unknown_account,
         ---------- timestamps
         leads.created_at,
@@ -109,6 +130,8 @@ final as (
         on leads.lead_id = stage_entries.lead_id
     left join first_mql_to_sql
         on leads.lead_id = first_mql_to_sql.lead_id
+    left join before_first_sql
+        on leads.lead_id = before_first_sql.lead_id
 )
 
 select * from final
