@@ -15,12 +15,20 @@
         {{ return(run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f')) }}
     {%- endif -%}
     {%- set text = raw | string | trim | replace('T', ' ') | replace('Z', '') -%}
-    {%- set match = modules.re.match('^(\\d{4}-\\d{2}-\\d{2})(?: (\\d{2}):(\\d{2})(?::(\\d{2})(\\.\\d{1,6})?)?)?$', text) -%}
+    {%- set match = modules.re.match(
+        '^(\\d{4}-\\d{2}-\\d{2})(?: (\\d{2}):(\\d{2})(?::(\\d{2})(\\.\\d{1,6})?)?)?$', text
+    ) -%}
     {%- if match is none -%}
-        {{ exceptions.raise_compiler_error("var as_of='" ~ raw ~ "' is not a UTC timestamp: pass YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS', e.g. --vars '{as_of: \"2026-11-01\"}'") }}
+        {{ exceptions.raise_compiler_error(
+            "var as_of='" ~ raw ~ "' is not a UTC timestamp: pass YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS',"
+            ~ " e.g. --vars '{as_of: \"2026-11-01\"}'"
+        ) }}
     {%- endif -%}
     {%- set fraction = (match.group(5) or '.0')[1:] -%}
-    {{ return(match.group(1) ~ ' ' ~ (match.group(2) or '00') ~ ':' ~ (match.group(3) or '00') ~ ':' ~ (match.group(4) or '00') ~ '.' ~ (fraction ~ '000000')[:6]) }}
+    {{ return(
+        match.group(1) ~ ' ' ~ (match.group(2) or '00') ~ ':' ~ (match.group(3) or '00')
+        ~ ':' ~ (match.group(4) or '00') ~ '.' ~ (fraction ~ '000000')[:6]
+    ) }}
 {%- endmacro %}
 
 {#- The `as_of` var as a SQL timestamp expression. -#}

@@ -30,12 +30,20 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set text = raw | string | trim | replace('T', ' ') | replace('Z', '') -%}
-    {%- set match = modules.re.match('^(\\d{4}-\\d{2}-\\d{2})(?: (\\d{2}):(\\d{2})(?::(\\d{2})(\\.\\d{1,6})?)?)?$', text) -%}
+    {%- set match = modules.re.match(
+        '^(\\d{4}-\\d{2}-\\d{2})(?: (\\d{2}):(\\d{2})(?::(\\d{2})(\\.\\d{1,6})?)?)?$', text
+    ) -%}
     {%- if match is none -%}
-        {{ exceptions.raise_compiler_error("var incremental_since='" ~ raw ~ "' is not a UTC timestamp: pass YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS' (scripts/run.py sets it; leave it out for a full build)") }}
+        {{ exceptions.raise_compiler_error(
+            "var incremental_since='" ~ raw ~ "' is not a UTC timestamp: pass YYYY-MM-DD or"
+            ~ " 'YYYY-MM-DD HH:MM:SS' (scripts/run.py sets it; leave it out for a full build)"
+        ) }}
     {%- endif -%}
     {%- set fraction = (match.group(5) or '.0')[1:] -%}
-    {{ return(match.group(1) ~ ' ' ~ (match.group(2) or '00') ~ ':' ~ (match.group(3) or '00') ~ ':' ~ (match.group(4) or '00') ~ '.' ~ (fraction ~ '000000')[:6]) }}
+    {{ return(
+        match.group(1) ~ ' ' ~ (match.group(2) or '00') ~ ':' ~ (match.group(3) or '00')
+        ~ ':' ~ (match.group(4) or '00') ~ '.' ~ (fraction ~ '000000')[:6]
+    ) }}
 {%- endmacro %}
 
 {#-
@@ -99,7 +107,10 @@
     {%- if time_column is none -%}
         ({{ lead_scoring.is_rescored_lead(lead_column, fingerprints) }})
     {%- else -%}
-        ({{ time_column }} >= {{ lead_scoring.incremental_cutoff() }} or {{ lead_scoring.is_rescored_lead(lead_column, fingerprints) }})
+        (
+            {{ time_column }} >= {{ lead_scoring.incremental_cutoff() }}
+            or {{ lead_scoring.is_rescored_lead(lead_column, fingerprints) }}
+        )
     {%- endif -%}
 {%- endmacro %}
 

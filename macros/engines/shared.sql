@@ -6,7 +6,9 @@
 -#}
 {% macro check_raw_tables() -%}
     {%- for source in graph.sources.values() | selectattr('source_name', 'equalto', 'raw') -%}
-        {%- set relation = adapter.get_relation(database=source.database, schema=source.schema, identifier=source.identifier) -%}
+        {%- set relation = adapter.get_relation(
+            database=source.database, schema=source.schema, identifier=source.identifier
+        ) -%}
         {%- if relation is none -%}
             {{ exceptions.raise_compiler_error(
                 "Raw table missing: " ~ source.schema ~ "." ~ source.identifier ~ " does not exist on the "

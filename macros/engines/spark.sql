@@ -60,8 +60,10 @@
     {%- endfor -%}
     {%- set micros = "rpad(substr(" ~ fields[6] ~ ", 1, 6), 6, '0')" -%}
     {%- set date_text = "concat(" ~ fields[0] ~ ", '-', " ~ two_digits[0] ~ ", '-', " ~ two_digits[1] ~ ")" -%}
-    {%- set timestamp_text = "concat(" ~ date_text ~ ", ' ', " ~ two_digits[2] ~ ", ':', " ~ two_digits[3] ~ ", ':', " ~ two_digits[4] ~ ", '.', " ~ micros ~ ")" -%}
-    {%- set is_24_hours = "(" ~ two_digits[2] ~ " = '24' and " ~ two_digits[3] ~ " = '00' and " ~ two_digits[4] ~ " = '00' and " ~ micros ~ " = '000000')" -%}
+    {%- set timestamp_text = "concat(" ~ date_text ~ ", ' ', " ~ two_digits[2] ~ ", ':', " ~ two_digits[3]
+        ~ ", ':', " ~ two_digits[4] ~ ", '.', " ~ micros ~ ")" -%}
+    {%- set is_24_hours = "(" ~ two_digits[2] ~ " = '24' and " ~ two_digits[3] ~ " = '00' and "
+        ~ two_digits[4] ~ " = '00' and " ~ micros ~ " = '000000')" -%}
     case
         when {{ expr }} rlike '{{ pattern }}' and {{ fields[0] }} <> '0000' then
             case

@@ -47,7 +47,10 @@
     {%- elif name in ('text', 'string', 'varchar') or name.startswith('varchar(') or name.startswith('character varying') -%}
         {{ return('text') }}
     {%- endif -%}
-    {{ exceptions.raise_compiler_error("try_cast to '" ~ data_type ~ "' is not supported on " ~ target.type ~ " (macros/engines/text_parsing.sql)") }}
+    {{ exceptions.raise_compiler_error(
+        "try_cast to '" ~ data_type ~ "' is not supported on " ~ target.type
+        ~ " (macros/engines/text_parsing.sql)"
+    ) }}
 {%- endmacro %}
 
 {#- The inclusive range of an integer type. -#}

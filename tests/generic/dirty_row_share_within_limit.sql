@@ -19,7 +19,9 @@
     result row spells out table, issue, count, share and limit. The model must hold one row per
     raw row (the staging and *_validated models do).
 -#}
-{% test dirty_row_share_within_limit(model, column_name, source_table, issue, max_share=none, min_rows=none, flag=false, broken=none) %}
+{% test dirty_row_share_within_limit(
+    model, column_name, source_table, issue, max_share=none, min_rows=none, flag=false, broken=none
+) %}
     {{ config(
         fail_calc='coalesce(sum(dirty_rows), 0)',
         warn_if='!= 0',
