@@ -8,6 +8,7 @@ a built warehouse in tests/test_run.py.)
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,9 @@ from markdown_docs import anchors, documentation_files, github_anchor, links, sq
 
 PAGES = documentation_files(PROJECT_DIR)
 README = PROJECT_DIR / "README.md"
+# where code comments cite the decision pages
+CODE = ("models", "macros", "tests", "scripts", "seeds", "dbt_project.yml", "profiles.yml")
+DECISION_CITATION = re.compile(r"docs/decisions/[\w.-]+\.md")
 
 
 def relative(path: Path) -> str:
@@ -58,6 +62,25 @@ def test_the_readme_links_nowhere_outside_the_repository() -> None:
         or not (README.parent / link.path).resolve().is_relative_to(PROJECT_DIR)
     ]
     assert not outside, "\n".join(outside)
+
+
+def code_files() -> list[Path]:
+    files = []
+    for name in CODE:
+        path = PROJECT_DIR / name
+        found = [path] if path.is_file() else path.rglob("*")
+        files += [file for file in found if file.suffix in {".sql", ".py", ".yml", ".csv"}]
+    return files
+
+
+def test_every_decision_a_code_comment_cites_exists() -> None:
+    missing = sorted(
+        f"{relative(file)}: {citation}"
+        for file in code_files()
+        for citation in DECISION_CITATION.findall(file.read_text())
+        if not (PROJECT_DIR / citation).is_file()
+    )
+    assert not missing, "\n".join(missing)
 
 
 def test_the_readme_has_sql_examples_to_run() -> None:
