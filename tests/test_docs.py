@@ -87,9 +87,9 @@ def test_the_readme_has_sql_examples_to_run() -> None:
     assert len(sql_examples(README.read_text())) > 1
 
 
-def test_the_readme_points_to_the_contract() -> None:
+def test_the_readme_points_to_the_contract_and_the_changelog() -> None:
     targets = {link.path for link in links(README.read_text())}
-    assert "docs/contract.md" in targets
+    assert {"docs/contract.md", "CHANGELOG.md"} <= targets
 
 
 # ---------------------------------------------------------------------------------------------
