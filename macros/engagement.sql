@@ -1,7 +1,8 @@
 {#-
     The engagement contributions of spec §4 at evaluation instants: the CTEs after `instants`
     (lead_id, scored_at), from the relation `matched_events` (int_events_matched_to_rules: read
-    where it is used, as a CTE read twice DuckDB would buffer its 26M rows), ending with
+    where it is used, as a CTE read twice DuckDB would buffer its 26M rows;
+    docs/decisions/0006-large-results-read-once.md), ending with
     `engagement_contributions`: one row per lead, instant and engagement-rule version in force
     then with non-zero points and at least one matched event by then. A switched-off version
     (points 0) contributes nothing and has no rows. int_engagement_contributions_at_instants shows
@@ -317,9 +318,9 @@ engagement_contributions as (
     its rule columns, its first event and `last_row_at`, the time of its last row in the sorted
     pass. A full build reads them off the matched events. An incremental run (`windowed`) takes
     them from the events carried to the cutoff (int_engagement_counts_at_cutoff keeps the first
-    and latest of each lead's) and the window's events, since the 26M matched events at 1M
-    leads took 0.4-0.8 s to summarise against 0.03-0.09 s (docs/benchmarks.md); the carried
-    events become a row at the cutoff.
+    and latest of each lead's) and the window's events, so the 26M matched events at 1M leads
+    are not summarised again; the carried events become a row at the cutoff
+    (docs/decisions/0001-incremental-from-a-cutoff.md).
 -#}
 {% macro engagement_versions(windowed, matched_events) -%}
     {%- if windowed -%}

@@ -38,10 +38,10 @@
 {%- endmacro %}
 
 {#-
-    DuckDB: the same in 128-bit integers of 1e-18, which DuckDB sums faster than decimals (the
-    87M terms of int_engagement_scores_at_instants at 1M leads: 4.9 s instead of 7.4 s): each
-    term is scaled in double precision and rounded (abs. error below 1.2e-16 of the term plus
-    1e-18), then summed exactly. Terms must stay below 1.7e20 in magnitude.
+    DuckDB: the same in 128-bit integers of 1e-18, which DuckDB sums faster than decimals
+    (docs/decisions/0005-exact-sums.md): each term is scaled in double precision and rounded
+    (abs. error below 1.2e-16 of the term plus 1e-18), then summed exactly. Terms must stay below
+    1.7e20 in magnitude.
 -#}
 {% macro duckdb__exact_sum(expr) -%}
     cast(sum(cast(({{ expr }}) * 1e18 as hugeint)) as double) / 1e18

@@ -115,8 +115,8 @@
 
 {#-
     DuckDB: a join on the lead alone to the list of its instants, filtered and unnested, which
-    needs no sort or range join over the (lead, instant, version) rows (several times faster at
-    20M events; docs/benchmarks.md).
+    needs no sort or range join over the (lead, instant, version) rows
+    (docs/decisions/0004-engagement-in-one-pass.md).
 -#}
 {% macro duckdb__states_at_instants(states, instants) -%}
     select

@@ -18,15 +18,17 @@ For each size (leads; events per lead from --events-per-lead) this script, in on
    the other's, on a machine whose two cores both nodes use.
 
 Each step runs in its own child process; its wall time and peak resident memory (the child's
-maximum RSS, from wait4) are printed with the ratios, and appended with a description of the
-machine to docs/benchmarks.md. Timings of dbt models and tests come from the run records.
+maximum RSS, from wait4) are printed with the ratios. Timings of dbt models and tests come from
+the run records. The run's result, with the machine and the commit, is written as one JSON file
+to docs/benchmarks/results/, and docs/benchmarks.md and the README's speed line are generated
+again from those files (scripts/benchmark_results.py).
 
 Usage::
 
     python scripts/benchmark.py                                # 1M leads x 20 events
     python scripts/benchmark.py --leads 50000 250000 1000000 2500000   # 1M to 50M events
-    python scripts/benchmark.py --leads 20000 --no-pandas --no-append  # a quick look
-    python scripts/benchmark.py --no-pandas --node-costs --no-append   # where the time goes
+    python scripts/benchmark.py --leads 20000 --no-pandas --no-record  # a quick look
+    python scripts/benchmark.py --no-pandas --node-costs --no-record   # where the time goes
 
 It needs disk space in --work-dir (about 4 GB per 20M events) and leaves it behind for
 inspection unless --clean is given.
@@ -37,7 +39,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -49,7 +50,11 @@ from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SCRIPTS_DIR = PROJECT_DIR / "scripts"
-DOC = PROJECT_DIR / "docs" / "benchmarks.md"
+if str(SCRIPTS_DIR) not in sys.path:
+    sys.path.insert(0, str(SCRIPTS_DIR))
+
+import benchmark_results  # noqa: E402  (a sibling module; scripts/ is no package)
+
 DEFAULT_WORK_DIR = Path("/tmp/lead_scoring_benchmark")
 DEFAULT_END_DATE = date(2026, 11, 20)
 SEED = 7
@@ -59,11 +64,6 @@ GIB = 1024**3
 THREADS_ENV = "LEAD_SCORING_DBT_THREADS"
 # how many of the costliest nodes --node-costs lists
 COSTLIEST_NODES = 15
-# The issue's targets at 1M leads x 20M events on a 2-core, 24 GB machine.
-TARGETS = (
-    "full build <= 120 s with peak memory <= 8 GB; incremental run <= 20% of the full build; "
-    "as-of scoring within 3x the floor query; at least 10x faster than pandas"
-)
 
 
 # lines of a failed step's output the benchmark prints
@@ -335,33 +335,6 @@ def floor_agreement(raw_dir: Path, warehouse: Path, as_of: str) -> dict[str, Any
 # ---------------------------------------------------------------------------------------------
 
 
-def machine() -> str:
-    cpu = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    memory = ""
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        kib = int(meminfo.read_text().split()[1])
-        memory = f", {kib / 1024**2:.0f} GiB RAM"
-    versions = []
-    for package in ("duckdb", "dbt-core", "dbt-duckdb", "pandas"):
-        try:
-            from importlib.metadata import version
-
-            versions.append(f"{package} {version(package)}")
-        except Exception:  # a missing package is just not listed
-            continue
-    return (
-        f"{cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()}; "
-        f"Python {platform.python_version()}; " + ", ".join(versions)
-    )
-
-
 def ratio(numerator: float, denominator: float) -> str:
     return f"{numerator / denominator:.2f}" if denominator > 0 else "n/a"
 
@@ -411,6 +384,22 @@ class SizeResult:
                 f"pandas / floor: {ratio(self.pandas.seconds, floor_seconds)}"
             )
         return [*lines, "", "Ratios: " + "; ".join(ratios) + "."]
+
+    def as_data(self) -> dict[str, Any]:
+        """This size's measurements as a result file holds them."""
+        return {
+            "leads": self.leads,
+            "raw_events": self.events,
+            "generate_seconds": round(self.generated.seconds, 2),
+            "appended_day": self.appended,
+            "duckdb_memory_limit": self.memory_limit,
+            "full_build": run_data(self.full),
+            "incremental_run": run_data(self.incremental),
+            "floor_query": step_data(self.floor),
+            "pandas": step_data(self.pandas),
+            "one_node_at_a_time": serial_data(self.serial),
+            "floor_vs_dim_leads": self.agreement,
+        }
 
     def markdown(self) -> str:
         slow = ", ".join(f"{n} {s:.1f} s" for n, s in self.full.details.get("slowest_models", []))
@@ -463,37 +452,59 @@ def print_summary(results: list[SizeResult]) -> None:
         print(result.markdown())
 
 
-def append_to_doc(results: list[SizeResult], command: str) -> None:
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    text = [
-        f"### Run of {stamp}",
-        "",
-        f"Machine: {machine()}.",
-        "",
-        f"Command: `{command}`. Targets (at 1M leads, 20M events): {TARGETS}.",
-        "",
-        "| leads | raw events | full build s | full models s | peak GiB | incremental s | "
-        "incremental models s | floor s | pandas s |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for r in results:
-        text.append(
-            f"| {r.leads:,} | {r.events:,} | {r.full.seconds:.1f} | "
-            f"{r.full.details.get('model_seconds', 0.0):.1f} | {r.full.peak_gib:.2f} | "
-            f"{r.incremental.seconds:.1f} | "
-            f"{r.incremental.details.get('model_seconds', 0.0):.1f} | "
-            f"{f'{r.floor.seconds:.1f}' if r.floor else '-'} | "
-            f"{f'{r.pandas.seconds:.1f}' if r.pandas else '-'} |"
-        )
-    text.append("")
-    for r in results:
-        text.append(r.markdown())
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    if not DOC.exists():
-        DOC.write_text("# Benchmarks\n\nResults appended by scripts/benchmark.py.\n\n")
-    with DOC.open("a") as handle:
-        handle.write("\n".join(text) + "\n")
-    print(f"Appended to {DOC}")
+def step_data(step: Measured | None) -> dict[str, Any] | None:
+    """A step's wall time, peak memory and exit code, as a result file holds them."""
+    if step is None:
+        return None
+    return {
+        "seconds": round(step.seconds, 2),
+        "peak_gib": round(step.peak_gib, 3),
+        "exit_code": step.code,
+    }
+
+
+def run_data(run: Measured) -> dict[str, Any]:
+    """A production run's step data, with its time in models and tests and its slowest models."""
+    return {
+        **(step_data(run) or {}),
+        "model_seconds": round(run.details.get("model_seconds", 0.0), 2),
+        "test_seconds": round(run.details.get("test_seconds", 0.0), 2),
+        "slowest_models": dict(run.details.get("slowest_models", [])),
+    }
+
+
+def serial_data(serial: Measured | None) -> dict[str, Any] | None:
+    """--node-costs: the one-node-at-a-time run's step data and what each kind of node cost."""
+    if serial is None:
+        return None
+    costs = serial.details.get("node_costs", {})
+    return {
+        **(step_data(serial) or {}),
+        "most_nodes_at_once": serial.details.get("most_at_once", 0),
+        "node_seconds_by_kind": costs.get("by_kind", {}),
+        "costliest_nodes": [
+            {"kind": kind, "name": name, "seconds": seconds}
+            for kind, name, seconds in costs.get("costliest", [])
+        ],
+    }
+
+
+def record_result(results: list[SizeResult], command: str, results_dir: Path) -> None:
+    """Write this run's result file; in the project's results folder, regenerate the pages."""
+    path = benchmark_results.write_result(
+        results_dir,
+        {
+            "recorded_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+            "commit": benchmark_results.checked_out_commit(PROJECT_DIR),
+            "command": command,
+            "machine": benchmark_results.this_machine(),
+            "sizes": [result.as_data() for result in results],
+        },
+    )
+    print(f"Wrote {path}")
+    if results_dir.resolve() == benchmark_results.RESULTS_DIR.resolve():
+        for page in benchmark_results.write_pages(PROJECT_DIR, results_dir):
+            print(f"Updated {page}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -573,8 +584,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="skip pandas above N leads (it holds all events in memory: ~11 GB at 1M leads)",
     )
     parser.add_argument("--no-floor", action="store_true", help="skip the floor query")
+    parser.add_argument("--no-record", action="store_true", help="print only; write no result file")
     parser.add_argument(
-        "--no-append", action="store_true", help=f"print only; do not append to {DOC.name}"
+        "--results-dir",
+        type=Path,
+        default=benchmark_results.RESULTS_DIR,
+        metavar="DIR",
+        help="where the result file goes (default docs/benchmarks/results, which also "
+        "regenerates docs/benchmarks.md and the README's speed line)",
     )
     parser.add_argument(
         "--node-costs",
@@ -589,8 +606,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     results = [run_size(args, leads) for leads in args.leads]
     print_summary(results)
-    if not args.no_append:
-        append_to_doc(results, "python scripts/benchmark.py " + " ".join(argv or sys.argv[1:]))
+    if not args.no_record:
+        command = "python scripts/benchmark.py " + " ".join(argv or sys.argv[1:])
+        record_result(results, command, args.results_dir)
     failed = [
         r
         for r in results

@@ -58,10 +58,10 @@ REQUIRE_ENGINES = bool(os.environ.get("LEAD_SCORING_REQUIRE_ENGINES"))
 BUILD_TIMEOUT = 900
 # With adaptive query execution on, Spark 4.3 now and then serializes a task it cannot read back
 # ("java.lang.ClassCastException: cannot assign instance of scala.collection.generic.
-# DefaultSerializationProxy to field ... UnionExec.children"): two builds in three failed on
-# the seed test fit_rules_are_valid and were built again (200 s more each). profiles.yml turns
-# it off (LEAD_SCORING_SPARK_ADAPTIVE). Should it still happen, a build that fails with it is
-# run once more (and says so); any other failure, or the same one twice, fails.
+# DefaultSerializationProxy to field ... UnionExec.children"), which made the whole Spark build
+# run again. profiles.yml turns it off (LEAD_SCORING_SPARK_ADAPTIVE;
+# docs/decisions/0014-spark-adaptive-off.md). Should it still happen, a build that
+# fails with it is run once more (and says so); any other failure, or the same one twice, fails.
 SPARK_DESERIALIZATION_RACE = "ClassCastException: cannot assign instance of scala.collection"
 RELATIVE_TOLERANCE = 1e-9
 BUILD_SECONDS: dict[str, float] = {}

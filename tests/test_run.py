@@ -17,8 +17,9 @@ from typing import Any
 
 import duckdb
 import pytest
-from conftest import RawData, RunOrchestrator, load_script
+from conftest import PROJECT_DIR, RawData, RunOrchestrator, load_script
 from dbt_harness import marts_rows, same_within_spec
+from markdown_docs import SqlExample, sql_examples
 
 AS_OF = "2026-11-01T00:00:00Z"
 RAW_TABLES = ("leads", "accounts", "events", "sales_dispositions", "opportunities")
@@ -341,6 +342,20 @@ def test_dim_leads_has_one_row_per_clean_lead(
         "select count(*) from staging.stg_raw__leads where dq_issue <> 'duplicate_key'",
     )
     assert len(dim_leads) == distinct_raw_ids - dropped_for_other_reasons
+
+
+README_SQL_EXAMPLES = sql_examples((PROJECT_DIR / "README.md").read_text())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "example", README_SQL_EXAMPLES, ids=[example.label for example in README_SQL_EXAMPLES]
+)
+def test_every_readme_sql_example_returns_rows(
+    warehouse: duckdb.DuckDBPyConnection, example: SqlExample
+) -> None:
+    rows = warehouse.execute(example.sql).fetchall()
+    assert rows, f"the README's example '{example.label}' returns no rows on the demo warehouse"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,8 +4,9 @@
     had its engagement score at any instant of its history.
 
     A view: at 20M events these are about 90M rows, which int_engagement_scores_at_instants sums
-    per instant as it computes them instead of storing them (docs/benchmarks.md); reading the
-    view for a few leads computes only theirs.
+    per instant as it computes them instead of storing them
+    (docs/decisions/0006-large-results-read-once.md); reading the view for a few leads computes
+    only theirs.
 -#}
 {{ config(materialized='view') }}
 

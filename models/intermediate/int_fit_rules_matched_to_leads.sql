@@ -7,8 +7,8 @@
     The lead x rule pairs (about 19 per lead with the demo rules: 19M at 1M leads) carry only
     keys and values: the rule's other columns join the matches at the end, and the list
     operators are their own branches, so no pass holds or re-reads the pairs (a CTE of them
-    read twice was buffered, with each rule's description: 7-8 s at 1M leads, 22-53 s at 2.5M,
-    docs/benchmarks.md).
+    read twice is buffered, with each rule's description, and spills at scale;
+    docs/decisions/0006-large-results-read-once.md).
 -#}
 -- depends_on: {{ ref('int_lead_fingerprints') }}
 {{ lead_scoring.incremental_window_config(none) }}

@@ -32,12 +32,13 @@
 
 {#-
     The rows are read where they are used, not as a CTE: a CTE read three times is buffered,
-    and at 20M rows it spilled while other models ran (docs/benchmarks.md).
+    and at scale it spills while other models run (docs/decisions/0006-large-results-read-once.md).
 -#}
 with
 
--- the event_ids with more than one row: only their rows need ranking (a window over all 20M
--- rows took 11 s of the model's 18 at 1M leads; 1-2 % of ids have copies)
+-- the event_ids with more than one row: only their rows need ranking (1-2 % of ids have
+-- copies, and a window over every row was most of the model's time;
+-- docs/decisions/0007-staging-tables.md)
 duplicated_ids as (
     select event_id
     from ({{ rows_to_stage }}) as renamed

@@ -5,11 +5,12 @@
     from the previous build's row (new, edited, added or removed rows). A day gone from the
     export keeps a row with no rows, changed, for one run.
 
-    stg_raw__events_changes looks for changed events only in the changed days. Hashing the raw
-    columns as they are, not cleaned, reads the 20M raw rows at 1M leads in 0.6 s where the
-    cleaned rows took 2.3 s, and the previous build's staged rows need not be read at all: the
-    previous day sums are this table's previous build (read before it is replaced, and always
-    built by the same run as stg_raw__events: a --select build makes the next run a full one).
+    stg_raw__events_changes looks for changed events only in the changed days. The raw columns
+    are hashed as they are, not cleaned, since the cleaning is most of the cost of reading the
+    raw rows, and the previous build's staged rows need not be read at all: the previous day
+    sums are this table's previous build (read before it is replaced, and always built by the
+    same run as stg_raw__events: a --select build makes the next run a full one;
+    docs/decisions/0002-changed-events-per-day.md).
     A raw edit that the cleaning undoes (spaces, case) marks its day changed and then finds no
     changed event there. In a full build every day is changed.
 -#}

@@ -10,7 +10,8 @@ leads as (
     where current_stage = 'mql'
 ),
 
--- the reasons of the MQL leads only: formatting and ranking every lead's took 3 s at 1M leads
+-- the reasons of the MQL leads only: formatting and ranking every lead's is most of the work
+-- (docs/decisions/0006-large-results-read-once.md)
 contributions as (
     select * from {{ ref('fct_score_contributions') }}
     where

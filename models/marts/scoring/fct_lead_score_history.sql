@@ -1,8 +1,8 @@
 {#-
     Fit, engagement and total score, grade, band and MQL criteria of each lead at each evaluation
     instant. The lifecycle (int_lifecycle_steps), dim_leads and fct_mqls read it too: it is the
-    one table of scores per instant (a separate intermediate copy of 23M rows cost 11 s and
-    0.8 GB at 1M leads, docs/benchmarks.md).
+    one table of scores per instant: a second copy of its 23M rows at 1M leads would cost time
+    and memory to write (docs/decisions/0006-large-results-read-once.md).
 
     Fit changes only where a fit version starts or ends, so it is summed once per lead and fit
     period and looked up by the instant's period. Incremental: a run recomputes the instants from
