@@ -36,28 +36,40 @@
     The condition on an event row's cleaned occurred_at (`column`) that keeps the rows of the
     days an incremental run searches and stages again: the days stg_raw__events_days marks
     changed, and always the rows without a usable occurred_at (their staged copies cannot tell a
-    missing time from an unparseable one). Written as ranges of whole days on the timestamp
-    (consecutive days merged), which DuckDB applies while it reads the raw file: a list of days
-    compared with the cast date decoded all 20M rows at 1M leads (1.3 s against 0.35 s). Over
-    50 ranges, one range from the first to the last day narrows the list of days. Runs a query
-    when the model runs, after stg_raw__events_days is built.
+    missing time from an unparseable one). Written as ranges of the timestamp, which DuckDB
+    applies while it reads the raw file: a list of days compared with the cast date decoded all
+    20M rows at 1M leads (1.3 s against 0.35 s). A range runs from the start of a changed day to
+    the start of the next unchanged day (open-ended when none follows), so changed days with no
+    unchanged day between them share one, and every bound is the start of a day that holds rows:
+    no day is added to another, which would overflow at the last day a timestamp can hold
+    (9999-12-31 for Python, 'infinity' on DuckDB). The engine writes the bounds as text, so any
+    timestamp it holds (year 1, before it, after 9999) reads back as it wrote it. Over 50 ranges,
+    one range from the first to the last narrows the list of days. Runs a query when the model
+    runs, after stg_raw__events_days is built.
 -#}
 {% macro restaged_days_condition(column='occurred_at') -%}
     {%- if not execute %}{{ return('1 = 0') }}{% endif %}
     {%- set query -%}
-        select day_key from {{ ref('stg_raw__events_days') }}
-        where is_changed and day_key <> cast('1900-01-01' as date)
+        select
+            is_changed,
+            cast(day_key as {{ dbt.type_string() }}) as day_text,
+            cast(cast(day_key as {{ dbt.type_timestamp() }}) as {{ dbt.type_string() }}) as day_start
+        from {{ ref('stg_raw__events_days') }}
+        where day_key <> cast('1900-01-01' as date)
         order by day_key
     {%- endset %}
-    {%- set days = run_query(query).columns[0].values() | list %}
-    {%- set one_day = modules.datetime.timedelta(days=1) %}
     {%- set ranges = [] %}
-    {%- for day in days %}
-        {%- if ranges and ranges[-1][1] == day %}
-            {%- set merged = ranges.pop() %}
-            {%- do ranges.append([merged[0], day + one_day]) %}
-        {%- else %}
-            {%- do ranges.append([day, day + one_day]) %}
+    {%- set days = [] %}
+    {%- for is_changed, day_text, day_start in run_query(query).rows %}
+        {%- set follows_changed_day = ranges and ranges[-1][1] is none %}
+        {%- if is_changed %}
+            {%- do days.append(day_text) %}
+            {%- if not follows_changed_day %}
+                {%- do ranges.append([day_start, none]) %}
+            {%- endif %}
+        {%- elif follows_changed_day %}
+            {%- set open_range = ranges.pop() %}
+            {%- do ranges.append([open_range[0], day_start]) %}
         {%- endif %}
     {%- endfor %}
     {%- set exact = [] %}
@@ -67,10 +79,11 @@
     {%- endif %}
     {%- set parts = [] %}
     {%- for start, end in ranges %}
-        {%- do parts.append(
-            '(' ~ column ~ " >= cast('" ~ start ~ "' as " ~ dbt.type_timestamp() ~ ') and '
-            ~ column ~ " < cast('" ~ end ~ "' as " ~ dbt.type_timestamp() ~ '))'
-        ) %}
+        {%- set bounds = [column ~ " >= cast('" ~ start ~ "' as " ~ dbt.type_timestamp() ~ ')'] %}
+        {%- if end is not none %}
+            {%- do bounds.append(column ~ " < cast('" ~ end ~ "' as " ~ dbt.type_timestamp() ~ ')') %}
+        {%- endif %}
+        {%- do parts.append('(' ~ bounds | join(' and ') ~ ')') %}
     {%- endfor %}
     {%- set on_days = '(' ~ (parts | join(' or ') or '1 = 0') ~ ')' %}
     {%- if exact %}

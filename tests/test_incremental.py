@@ -5,8 +5,8 @@ The raw data grows as it would in production: new leads and events every day, ev
 arrive a day or two late (inside the lookback window), a lead whose job title changes (its
 whole history is re-scored), a lead deleted from the CRM, history rewritten by the export (an
 event older than the cutoff edited, one moved to another day, one withdrawn, one arriving weeks
-late: their leads are re-scored whole), and a rule-table edit (which makes the next run a full
-build).
+late: their leads are re-scored whole), events moved between year 1 and 9999-12-31, and a
+rule-table edit (which makes the next run a full build).
 """
 
 from __future__ import annotations
@@ -78,6 +78,34 @@ def old_events_to_rewrite(raw: RawData) -> Rewrite:
 
 
 @dataclass(frozen=True)
+class ExtremeEvents:
+    """Events at extreme times in one export: copies of the event `copy_of`, at its lead."""
+
+    copy_of: str
+    occurred_at: dict[str, str]  # event_id -> its occurred_at in this export
+
+
+# event_id -> its occurred_at in each daily export (None: not in it). The second run moves
+# events between year 1 and 9999-12-31.
+YEAR_1 = "0001-01-01 00:00:00"
+YEAR_9999 = "9999-12-31 23:59:59.999999"
+EXTREME_TIMES = {
+    "EXTREME-1": (YEAR_1, YEAR_9999, YEAR_9999),
+    "EXTREME-2": (YEAR_9999, YEAR_1, YEAR_1),
+}
+
+
+def extreme_events(copy_of: str, export_number: int) -> ExtremeEvents:
+    """The extreme events of the daily fixture's export `export_number` (from 0)."""
+    times = {
+        event_id: occurred_at
+        for event_id, per_export in EXTREME_TIMES.items()
+        if (occurred_at := per_export[export_number]) is not None
+    }
+    return ExtremeEvents(copy_of=copy_of, occurred_at=times)
+
+
+@dataclass(frozen=True)
 class AtCutoff:
     """A new event exactly at the last run's cutoff, for a lead with earlier events of its type:
     the run carries those to the cutoff, where this event meets them."""
@@ -142,6 +170,7 @@ def export_day(
     rewrite: Rewrite | None = None,
     at_cutoff: AtCutoff | None = None,
     disqualified: str | None = None,
+    extremes: ExtremeEvents | None = None,
 ) -> None:
     """The raw folder as the CRM export looks at the end of `day`.
 
@@ -192,6 +221,13 @@ def export_day(
                     f"'{at_cutoff.cutoff}' as occurred_at) from {source} "
                     f"where event_id = '{at_cutoff.copy_of}'"
                 )
+            if table == "events" and extremes:
+                for event_id, occurred_at in extremes.occurred_at.items():
+                    select += (
+                        f" union all select * replace ('{event_id}' as event_id, timestamp "
+                        f"'{occurred_at}' as occurred_at) from {source} "
+                        f"where event_id = '{extremes.copy_of}'"
+                    )
             if table == "sales_dispositions" and disqualified:
                 select = (
                     "select * replace (case when disposition_id = "
@@ -275,6 +311,9 @@ def daily(
             rewrite=rewrite if last else None,
             at_cutoff=at_cutoff,
             disqualified=disqualified[0] if last else None,
+            # of a lead the last run rescores anyway (the rewritten events'): the at-cutoff
+            # lead and the disqualified one are not rescored
+            extremes=extreme_events(rewrite.late_copy_of, number),
         )
         code, output = run_orchestrator(
             project,
@@ -410,6 +449,31 @@ def test_an_incremental_run_restages_only_changed_events_and_rescores_their_lead
     assert [changed.get(event_id) for event_id in rewritten] == [2, 1, 1, 2]
     assert 0 < len(changed) < staged[0] / 10
     assert leads and set(leads) <= set(rescored)
+
+
+def test_events_at_extreme_times_are_staged_as_in_a_full_build(daily: Daily) -> None:
+    """Events moved from year 1 to 9999-12-31 and back in an incremental run: every run
+    succeeds (their days are searched like any other) and the verdicts are a full build's,
+    9999-12-31 after as_of, year 1 scored."""
+    query = (
+        "select event_id, lead_id, occurred_at, dq_issue from {} "
+        "where event_id like 'EXTREME-%' order by event_id"
+    )
+    found = {}
+    for name, path in (("incremental", daily.incremental), ("full", daily.full)):
+        with duckdb.connect(str(path), read_only=True) as connection:
+            found[name] = [
+                connection.execute(query.format(relation)).fetchall()
+                for relation in ("staging.stg_raw__events", "intermediate.int_events_validated")
+            ]
+    staged, validated = found["full"]
+    expected = [
+        ("EXTREME-1", 9999, "after_as_of"),
+        ("EXTREME-2", 1, None),
+    ]
+    assert [(row[0], row[2].year, row[3]) for row in staged] == expected
+    assert [(row[0], row[3]) for row in validated] == [(row[0], row[2]) for row in expected]
+    assert found["incremental"] == found["full"]
 
 
 def test_the_lifecycle_steps_continue_exactly_where_the_kept_ones_end(daily: Daily) -> None:
