@@ -27,9 +27,9 @@
     from {{ relation }}
 {%- endmacro %}
 
-{#- The day of an event row's (cleaned) occurred_at; rows without one share a day of their own. -#}
+{#- The day of an event row's (cleaned) occurred_at. -#}
 {% macro event_day_key(occurred_at) -%}
-    coalesce(cast({{ occurred_at }} as date), cast('1900-01-01' as date))
+    cast({{ occurred_at }} as date)
 {%- endmacro %}
 
 {#-
@@ -37,15 +37,15 @@
     days an incremental run searches and stages again: the days stg_raw__events_days marks
     changed, and always the rows without a usable occurred_at (their staged copies cannot tell a
     missing time from an unparseable one). Written as ranges of the timestamp, which DuckDB
-    applies while it reads the raw file: a list of days compared with the cast date decoded all
-    20M rows at 1M leads (1.3 s against 0.35 s). A range runs from the start of a changed day to
-    the start of the next unchanged day (open-ended when none follows), so changed days with no
-    unchanged day between them share one, and every bound is the start of a day that holds rows:
-    no day is added to another, which would overflow at the last day a timestamp can hold
-    (9999-12-31 for Python, 'infinity' on DuckDB). The engine writes the bounds as text, so any
-    timestamp it holds (year 1, before it, after 9999) reads back as it wrote it. Over 50 ranges,
-    one range from the first to the last narrows the list of days. Runs a query when the model
-    runs, after stg_raw__events_days is built.
+    applies while it reads the raw file, where a list of days compared with the cast date
+    decodes every row (docs/decisions/0002-changed-events-per-day.md). A range runs from the
+    start of a changed day to the start of the next unchanged day (open-ended when none
+    follows), so changed days with no unchanged day between them share one, and every bound is
+    the start of a day that holds rows: no day is added to another, which would overflow at the
+    last day a timestamp can hold (9999-12-31 for Python, 'infinity' on DuckDB). The engine
+    writes the bounds as text, so any timestamp it holds (year 1, before it, after 9999) reads
+    back as it wrote it. Over 50 ranges, one range from the first to the last narrows the list
+    of days. Runs a query when the model runs, after stg_raw__events_days is built.
 -#}
 {% macro restaged_days_condition(column='occurred_at') -%}
     {%- if not execute %}{{ return('1 = 0') }}{% endif %}
@@ -55,7 +55,6 @@
             cast(day_key as {{ dbt.type_string() }}) as day_text,
             cast(cast(day_key as {{ dbt.type_timestamp() }}) as {{ dbt.type_string() }}) as day_start
         from {{ ref('stg_raw__events_days') }}
-        where day_key <> cast('1900-01-01' as date)
         order by day_key
     {%- endset %}
     {%- set ranges = [] %}

@@ -5,8 +5,9 @@ The raw data grows as it would in production: new leads and events every day, ev
 arrive a day or two late (inside the lookback window), a lead whose job title changes (its
 whole history is re-scored), a lead deleted from the CRM, history rewritten by the export (an
 event older than the cutoff edited, one moved to another day, one withdrawn, one arriving weeks
-late: their leads are re-scored whole), events moved between year 1 and 9999-12-31, and a
-rule-table edit (which makes the next run a full build).
+late: their leads are re-scored whole), events at extreme times (year 1, 1900-01-01 00:00:00,
+9999-12-31) arriving and moved to and from them, and a rule-table edit (which makes the next
+run a full build).
 """
 
 from __future__ import annotations
@@ -86,12 +87,18 @@ class ExtremeEvents:
 
 
 # event_id -> its occurred_at in each daily export (None: not in it). The second run moves
-# events between year 1 and 9999-12-31.
+# events between year 1 and 9999-12-31; the third, where no earlier day changes, moves events
+# to and from 1900-01-01 00:00:00 (an ordinary day: no stand-in for a missing time) and adds one.
 YEAR_1 = "0001-01-01 00:00:00"
+YEAR_1900 = "1900-01-01 00:00:00"
 YEAR_9999 = "9999-12-31 23:59:59.999999"
+ORDINARY = "2026-10-10 08:00:00"
 EXTREME_TIMES = {
     "EXTREME-1": (YEAR_1, YEAR_9999, YEAR_9999),
     "EXTREME-2": (YEAR_9999, YEAR_1, YEAR_1),
+    "EXTREME-3": (None, None, YEAR_1900),
+    "EXTREME-4": (YEAR_1900, YEAR_1900, ORDINARY),
+    "EXTREME-5": (ORDINARY, ORDINARY, YEAR_1900),
 }
 
 
@@ -452,9 +459,9 @@ def test_an_incremental_run_restages_only_changed_events_and_rescores_their_lead
 
 
 def test_events_at_extreme_times_are_staged_as_in_a_full_build(daily: Daily) -> None:
-    """Events moved from year 1 to 9999-12-31 and back in an incremental run: every run
-    succeeds (their days are searched like any other) and the verdicts are a full build's,
-    9999-12-31 after as_of, year 1 scored."""
+    """Events moved from year 1 to 9999-12-31 and back, to and from 1900-01-01 00:00:00, or
+    arriving at it in incremental runs: every run succeeds (their days are searched like any
+    other) and the verdicts are a full build's, 9999-12-31 after as_of, the others scored."""
     query = (
         "select event_id, lead_id, occurred_at, dq_issue from {} "
         "where event_id like 'EXTREME-%' order by event_id"
@@ -470,6 +477,9 @@ def test_events_at_extreme_times_are_staged_as_in_a_full_build(daily: Daily) -> 
     expected = [
         ("EXTREME-1", 9999, "after_as_of"),
         ("EXTREME-2", 1, None),
+        ("EXTREME-3", 1900, None),
+        ("EXTREME-4", 2026, None),
+        ("EXTREME-5", 1900, None),
     ]
     assert [(row[0], row[2].year, row[3]) for row in staged] == expected
     assert [(row[0], row[3]) for row in validated] == [(row[0], row[2]) for row in expected]

@@ -1,9 +1,10 @@
 {#-
-    One row per day of occurred_at in the raw events export (rows without a usable occurred_at
-    make a day of their own): the number of raw rows and the sum of a 64-bit hash of each row's
-    raw columns (macros/event_changes.sql row_hash_number), and `is_changed`: the day differs
-    from the previous build's row (new, edited, added or removed rows). A day gone from the
-    export keeps a row with no rows, changed, for one run.
+    One row per day of occurred_at in the raw events export: the number of raw rows and the sum
+    of a 64-bit hash of each row's raw columns (macros/event_changes.sql row_hash_number), and
+    `is_changed`: the day differs from the previous build's row (new, edited, added or removed
+    rows). A day gone from the export keeps a row with no rows, changed, for one run. Rows
+    without a usable occurred_at have no day: stg_raw__events_changes searches them every run,
+    and a stand-in day for them would be a real day of some other row.
 
     stg_raw__events_changes looks for changed events only in the changed days. The raw columns
     are hashed as they are, not cleaned, since the cleaning is most of the cost of reading the
@@ -20,6 +21,7 @@
     {%- set previous = adapter.get_relation(this.database, this.schema, this.identifier) %}
 {%- endif %}
 {%- set raw_events = source('raw', 'events') %}
+{%- set occurred_at = lead_scoring.clean_timestamp('occurred_at', raw_events) %}
 {#- without a previous build, no previous days: every day is changed -#}
 {%- set previous_days = previous if previous is not none else
     '(select cast(null as date) as day_key, cast(null as ' ~ dbt.type_bigint()
@@ -29,10 +31,11 @@ with
 
 current_days as (
     select
-        {{ lead_scoring.event_day_key(lead_scoring.clean_timestamp('occurred_at', raw_events)) }} as day_key,
+        {{ lead_scoring.event_day_key(occurred_at) }} as day_key,
         count(*) as row_count,
         sum({{ lead_scoring.row_hash_number(lead_scoring.staged_event_columns()) }}) as hash_sum
     from {{ raw_events }}
+    where {{ occurred_at }} is not null
     group by 1
 ),
 
