@@ -446,38 +446,6 @@ def broken_views(database: Path) -> list[str]:
     return problems
 
 
-def new_mqls(database: Path, published: Path) -> dict[str, Any]:
-    """MQL entries in the new build that the published warehouse does not have (by mql_id).
-
-    Both files are opened read-only. Returns {count, previous_run_id, previous_as_of, method}
-    or {count: None, reason} when there is nothing to compare with.
-    """
-    import duckdb
-
-    method = "mql_id in the new build's marts.fct_mqls and not in the published one"
-    if not published.is_file():
-        return {"count": None, "reason": "no published warehouse yet (first publish)"}
-    previous = read_build_info(published) or {}
-    escaped = str(published).replace("'", "''")
-    try:
-        with duckdb.connect(str(database), read_only=True) as connection:
-            connection.execute(f"attach '{escaped}' as previous_publish (read_only)")
-            row = connection.execute(
-                "select count(*) from marts.fct_mqls as current_mqls"
-                " where not exists (select 1 from previous_publish.marts.fct_mqls as previous_mqls"
-                " where previous_mqls.mql_id = current_mqls.mql_id)"
-            ).fetchone()
-    except duckdb.Error as error:
-        reason = str(error).strip().splitlines()[0]
-        return {"count": None, "reason": f"could not compare with the published file: {reason}"}
-    return {
-        "count": row[0] if row else None,
-        "previous_run_id": previous.get("run_id"),
-        "previous_as_of": previous.get("as_of"),
-        "method": method,
-    }
-
-
 def columns_named(database: Path, name: str, schema: str = "marts") -> list[tuple[str, str]]:
     """(relation, column) of every table column called `name` in `schema`, read-only."""
     import duckdb

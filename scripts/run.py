@@ -25,9 +25,10 @@ The default command (also spelled `build`) is one production run, safe to schedu
    atomic step. Readers that have the old file open keep
    reading it; new connections get the new one. A failure, a crash or a kill before that leaves
    the published file as it was. The last --keep successful builds stay in builds/ for
-   `rollback`.
+   `rollback`. Before that it compares the build with the file it replaces: leads meeting the
+   MQL criteria, leads per stage and MQL entries, before and after.
 5. It writes the run record `<warehouse folder>/runs/<run_id>.json` (timings, test results,
-   dirty rows, new MQLs) and the readable log `runs/<run_id>.log`; `history` lists them.
+   dirty rows, the comparison) and the readable log `runs/<run_id>.log`; `history` lists them.
 
 dbt's log goes to the console as usual (and its debug log to builds/<run_id>/dbt.log); the
 summary after it is ours: what was built, which tests failed or warned and why (with up to 10
@@ -79,7 +80,8 @@ SCRIPTS_DIR = Path(__file__).resolve().parent
 if str(SCRIPTS_DIR) not in sys.path:
     sys.path.insert(0, str(SCRIPTS_DIR))
 
-import profile_settings  # noqa: E402  (a sibling module; scripts/ is no package)
+import build_comparison  # noqa: E402  (a sibling module; scripts/ is no package)
+import profile_settings  # noqa: E402
 import publishing  # noqa: E402
 import run_records  # noqa: E402
 
@@ -1493,8 +1495,10 @@ class BuildRun:
                 raise publishing.PublishError(
                     "views of the build do not work: " + "; ".join(broken[:5])
                 )
-            mqls = publishing.new_mqls(self.build_file, self.layout.published)
-            self.record.update(new_mqls=mqls)
+            comparison = build_comparison.compare(
+                self.build_file, self.layout.published, "the published build"
+            )
+            self.record.update(comparison=comparison)
             if args.hash_pii:
                 # the tagged columns this build built, and any email column a --select kept
                 columns = sorted(
@@ -1513,9 +1517,9 @@ class BuildRun:
         self.record.update(published=True, published_at=publishing.utc_now().isoformat())
         lines = [
             f"Published: run {self.run_id} is now {self.layout.published} (atomic replace; "
-            "open connections keep the previous build until they reconnect).",
-            new_mqls_line(mqls),
+            "open connections keep the previous build until they reconnect)."
         ]
+        lines += build_comparison.summary_lines(comparison)
         if args.hash_pii:
             lines.append(
                 "PII: emails are sha256 hashes; only the schemas "
@@ -1538,16 +1542,6 @@ class BuildRun:
         deleted = publishing.prune_builds(self.layout, successful, self.args.keep, protected)
         kept = [run_id for run_id in publishing.build_run_ids(self.layout) if run_id in successful]
         self.record.update(kept_builds=kept, deleted_builds=deleted)
-
-
-def new_mqls_line(mqls: dict[str, Any]) -> str:
-    """'New MQLs since the previous published build (run X, as of Y): N'."""
-    if mqls.get("count") is None:
-        return f"New MQLs: not counted ({mqls.get('reason', 'unknown')})."
-    previous = mqls.get("previous_run_id") or "unknown run"
-    as_of = mqls.get("previous_as_of")
-    previous += f", as of {as_of}" if as_of else ""
-    return f"New MQLs since the previous published build ({previous}): {mqls['count']}"
 
 
 def dbt_version() -> str | None:
@@ -1666,7 +1660,7 @@ def build_command(args: argparse.Namespace) -> int:
             max_dirty_row_share=args.max_dirty_row_share,
             log=str(run_records.RunRecord(layout.runs / f"{run_id}.json").log_path),
             published=False,
-            new_mqls=None,
+            comparison=None,
         )
         with teed_output(record.log_path):
             return BuildRun(args, locations, layout, run_id, record, adapter_type).run(left_behind)

@@ -366,6 +366,9 @@ def rerun(concurrent: Concurrent, orchestrate: Callable[..., Finished]) -> Finis
 
 def test_first_run_publishes_a_working_warehouse(first: Finished, home: Home) -> None:
     assert "Published: run " + first.run_id in first.output
+    assert f"Not compared with the published build: there is none yet ({home.published})." in (
+        first.output
+    )
     assert first.output.rstrip().endswith("exit 0.")
     assert published_run(home.published) == first.run_id
     # Same file name as the build: the staging views still find their catalog.
@@ -438,10 +441,20 @@ def test_run_record_and_log(concurrent: Concurrent, first: Finished, home: Home)
     warned = {problem["name"] for problem in record["test_problems"]}
     assert "raw_events_duplicate_key_share" in warned
     assert record["dirty_rows"]["dropped"] > 0
-    new_mqls = record["new_mqls"]
-    assert new_mqls["previous_run_id"] == first.run_id
-    added = concurrent.new_reader_after["mqls"] - concurrent.reader_before["mqls"]
-    assert new_mqls["count"] == added > 0
+    comparison = record["comparison"]
+    assert comparison["compared"] and comparison["run_id"] == first.run_id
+    assert comparison["as_of"] == "2026-10-01 00:00:00"
+    before, after = concurrent.reader_before["mqls"], concurrent.new_reader_after["mqls"]
+    assert comparison["mql_entries"] == {"before": before, "after": after}
+    assert comparison["new_mql_entries"] == after - before > 0
+    leads = query(home.published, "select count(*) from marts.dim_leads")[0][0]
+    assert sum(stage["after"] for stage in comparison["leads_by_stage"].values()) == leads
+    meeting = query(home.published, "select count(*) from marts.dim_leads where meets_mql_criteria")
+    assert comparison["leads_meeting_mql_criteria"]["after"] == meeting[0][0]
+    assert comparison["notes"] == []
+    summary = concurrent.winner.output
+    assert f"Compared with the published build (run {first.run_id}, as of 2026-10-01" in summary
+    assert re.search(rf"MQL entries: +{before} -> +{after} \(\+{after - before}\)", summary)
     assert record["freshness"]["status"] == "skipped"
     log = (home.folder / "runs" / f"{concurrent.winner.run_id}.log").read_text()
     assert "Running with dbt" in log and "run summary" in log
@@ -465,7 +478,12 @@ def test_rerun_with_same_inputs_and_as_of_gives_identical_marts(
             assert all(same_within_spec(a, b) for a, b in zip(one, other, strict=True)), (
                 f"marts.{table} differs between the two runs: {one} against {other}"
             )
-    assert home.record(rerun.run_id)["new_mqls"]["count"] == 0
+    comparison = home.record(rerun.run_id)["comparison"]
+    assert comparison["new_mql_entries"] == 0
+    changes = [comparison["leads_meeting_mql_criteria"], comparison["mql_entries"]]
+    changes += comparison["leads_by_stage"].values()
+    assert all(change["before"] == change["after"] for change in changes)
+    assert "(no change), 0 of them new" in rerun.output
 
 
 # ---------------------------------------------------------------------------------------------
