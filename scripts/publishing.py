@@ -8,6 +8,9 @@ Layout next to the published file P (LEAD_SCORING_DUCKDB_PATH, e.g. .../lead_sco
     builds/<run_id>/<P name>   each run's own database file: built there, then copied to P;
                                kept for rollback (the last N successful ones)
     builds/<run_id>/dbt.log    dbt's debug log of that run
+    backfills/as_of-<as_of>/<P name>
+                               a backfill's own file: a run whose --as-of is earlier than the
+                               published build's writes there instead of over P
     .<P name>.build            a link to the running build's folder: dbt opens the build file
                                through it, at the same path every run (see current_build_link)
     runs/<run_id>.json, .log   the run record and the readable log (scripts/run_records.py)
@@ -34,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 BUILDS_DIR = "builds"
+BACKFILLS_DIR = "backfills"
 RUNS_DIR = "runs"
 BUILD_INFO_SCHEMA = "ops"
 BUILD_INFO_TABLE = f"{BUILD_INFO_SCHEMA}.build_info"
@@ -73,6 +77,19 @@ class Layout:
     def build_file(self, run_id: str) -> Path:
         """The run's database file: same name as the published file (see the module docstring)."""
         return self.build_dir(run_id) / self.published.name
+
+    @property
+    def backfills(self) -> Path:
+        return self.folder / BACKFILLS_DIR
+
+    def backfill_file(self, as_of: str) -> Path:
+        """A backfill's own file, e.g. backfills/as_of-2026-11-01/<P name> (the same file name as
+        P, see the module docstring); a time of day other than midnight is in the folder name."""
+        moment = datetime.fromisoformat(as_of)
+        stamp = f"{moment:%Y-%m-%d}"
+        if moment != moment.replace(hour=0, minute=0, second=0, microsecond=0):
+            stamp += f"T{moment:%H%M%S}" + (f".{moment:%f}" if moment.microsecond else "")
+        return self.backfills / f"as_of-{stamp}" / self.published.name
 
     @property
     def current_build_link(self) -> Path:
@@ -297,6 +314,7 @@ def remove_leftover_temporaries(layout: Layout) -> list[Path]:
     link = layout.current_build_link
     for path in [
         *layout.folder.glob(f".{layout.published.name}.*{PUBLISHING_SUFFIX}"),
+        *layout.backfills.glob(f"*/.{layout.published.name}.*{PUBLISHING_SUFFIX}"),
         *layout.folder.glob(f"{link.name}.*.tmp"),
     ]:
         with contextlib.suppress(OSError):

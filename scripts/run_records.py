@@ -5,10 +5,11 @@ atomically (a temporary file renamed over the record), so a reader never sees ha
 record still "running" whose process is gone (killed, crashed) is marked "interrupted" by the
 next run that takes the lock, and shown so by `history` before that.
 
-Outcomes: running, published (built, tested and published), built (exit 0 on a non-DuckDB
-target, built in place), failed (exit 1: a seed, model, test, freshness check or the publish
-step failed), not_run (exit 2), locked_out (exit 3), interrupted, rolled_back (a rollback that
-republished a kept build).
+Outcomes: running, published (built, tested and published), backfilled (built, tested and
+written to a backfill's own file; the published warehouse left as it was), built (exit 0 on a
+non-DuckDB target, built in place), failed (exit 1: a seed, model, test, freshness check or the
+publish step failed), not_run (exit 2), locked_out (exit 3), interrupted, rolled_back (a
+rollback that republished a kept build).
 """
 
 from __future__ import annotations

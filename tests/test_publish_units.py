@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 
@@ -495,6 +496,54 @@ def test_history_shows_the_mql_criteria_before_and_after(
         }
     )
     done.finish("published", 0)
+    backfill = records.RunRecord.start(runs, "20260102T000000.000Z-bbbb", "build")
+    backfill.finish("backfilled", 0)
     lines = records.history_lines(records.load_records(runs), 10, None)
     assert "meeting MQL criteria" in lines[0]
-    assert lines[2].split()[-2:] == ["89->16", "0"]
+    assert "backfilled" in lines[2].split()
+    assert lines[3].split()[-2:] == ["89->16", "0"]
+    # a backfill is no build of the published warehouse: never a rollback candidate
+    assert records.successful_builds(runs) == {done.data["run_id"]}
+
+
+# ---------------------------------------------------------------------------------------------
+# Backfills: an --as-of earlier than the published build's gets its own file
+# ---------------------------------------------------------------------------------------------
+
+
+def test_an_earlier_as_of_is_a_backfill_unless_replace_published_is_given(
+    run: ModuleType,
+) -> None:
+    published = {"run_id": "r1", "as_of": datetime(2026, 11, 1)}
+
+    def backfill(*argv: str) -> object:
+        return run.backfill_of(run.parse_args(list(argv)), published)
+
+    assert backfill("--as-of", "2026-10-01") == datetime(2026, 11, 1)
+    assert backfill("--as-of", "2026-10-31 23:59:59") == datetime(2026, 11, 1)
+    assert backfill("--as-of", "2026-10-01", "--replace-published") is None
+    assert backfill("--as-of", "2026-11-01") is None  # an exact re-run replaces it
+    assert backfill("--as-of", "2026-12-01") is None
+    assert backfill() is None  # a scheduled run computes as of now
+    assert run.backfill_of(run.parse_args(["--as-of", "2026-10-01"]), None) is None
+
+
+def test_a_backfill_file_is_named_by_its_as_of_beside_the_warehouse(
+    publishing: ModuleType, tmp_path: Path
+) -> None:
+    layout = publishing.Layout(tmp_path / "lead_scoring.duckdb")
+    folder = tmp_path / "backfills"
+    assert layout.backfill_file("2026-11-01 00:00:00") == (
+        folder / "as_of-2026-11-01" / "lead_scoring.duckdb"
+    )
+    assert layout.backfill_file("2026-11-01 08:30:00") == (
+        folder / "as_of-2026-11-01T083000" / "lead_scoring.duckdb"
+    )
+    assert layout.backfill_file("2026-11-01 08:30:15.250000").parent.name == (
+        "as_of-2026-11-01T083015.250000"
+    )
+    # a temporary copy a run killed while writing a backfill left goes with the next run
+    leftover = folder / "as_of-2026-11-01" / ".lead_scoring.duckdb.r1.publishing"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"x")
+    assert publishing.remove_leftover_temporaries(layout) == [leftover]
