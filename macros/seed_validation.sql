@@ -1,8 +1,8 @@
 {#-
     The problems every versioned rule table (engagement_rules, fit_rules) can have, as rows
-    (rule_id, valid_from_text, problem) selected from the staged rules relation `rules`: an empty
-    rule_id, a valid_from that is not a date, a duplicate (rule_id, valid_from), points that are
-    not a number. Used by tests/seed_validation/.
+    (rule_id, valid_from_text, problem) selected from the staged rules relation `rules`: no rows
+    at all, an empty rule_id, a valid_from that is not a date, a duplicate (rule_id, valid_from),
+    points that are not a number. Used by tests/seed_validation/.
 -#}
 {% macro rule_version_problems(rules) -%}
     select
@@ -62,4 +62,19 @@
         'points ''' || coalesce(points_text, '') || ''' is not a number' as problem
     from {{ rules }}
     where points is null
+
+    -- A table emptied by mistake (a bad merge, a spreadsheet saved without its rows) would
+    -- otherwise re-score every lead as if it had no rules, and rewrite the past: rules are
+    -- switched off by a version with points 0, never by deleting rows (docs/semantics.md §2)
+    union all
+    select
+        cast(null as {{ dbt.type_string() }}) as rule_id,
+        cast(null as {{ dbt.type_string() }}) as valid_from_text,
+        'the table has no rules, only its header row: restore its rows (to switch a rule off, '
+        || 'add a version of it with points 0)' as problem
+    from (
+        select count(*) as versions
+        from {{ rules }}
+    ) as counted
+    where versions = 0
 {%- endmacro %}

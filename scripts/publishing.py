@@ -8,6 +8,9 @@ Layout next to the published file P (LEAD_SCORING_DUCKDB_PATH, e.g. .../lead_sco
     builds/<run_id>/<P name>   each run's own database file: built there, then copied to P;
                                kept for rollback (the last N successful ones)
     builds/<run_id>/dbt.log    dbt's debug log of that run
+    backfills/as_of-<as_of>/<P name>
+                               a backfill's own file: a run whose --as-of is earlier than the
+                               published build's writes there instead of over P
     .<P name>.build            a link to the running build's folder: dbt opens the build file
                                through it, at the same path every run (see current_build_link)
     runs/<run_id>.json, .log   the run record and the readable log (scripts/run_records.py)
@@ -34,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 BUILDS_DIR = "builds"
+BACKFILLS_DIR = "backfills"
 RUNS_DIR = "runs"
 BUILD_INFO_SCHEMA = "ops"
 BUILD_INFO_TABLE = f"{BUILD_INFO_SCHEMA}.build_info"
@@ -73,6 +77,19 @@ class Layout:
     def build_file(self, run_id: str) -> Path:
         """The run's database file: same name as the published file (see the module docstring)."""
         return self.build_dir(run_id) / self.published.name
+
+    @property
+    def backfills(self) -> Path:
+        return self.folder / BACKFILLS_DIR
+
+    def backfill_file(self, as_of: str) -> Path:
+        """A backfill's own file, e.g. backfills/as_of-2026-11-01/<P name> (the same file name as
+        P, see the module docstring); a time of day other than midnight is in the folder name."""
+        moment = datetime.fromisoformat(as_of)
+        stamp = f"{moment:%Y-%m-%d}"
+        if moment != moment.replace(hour=0, minute=0, second=0, microsecond=0):
+            stamp += f"T{moment:%H%M%S}" + (f".{moment:%f}" if moment.microsecond else "")
+        return self.backfills / f"as_of-{stamp}" / self.published.name
 
     @property
     def current_build_link(self) -> Path:
@@ -297,6 +314,7 @@ def remove_leftover_temporaries(layout: Layout) -> list[Path]:
     link = layout.current_build_link
     for path in [
         *layout.folder.glob(f".{layout.published.name}.*{PUBLISHING_SUFFIX}"),
+        *layout.backfills.glob(f"*/.{layout.published.name}.*{PUBLISHING_SUFFIX}"),
         *layout.folder.glob(f"{link.name}.*.tmp"),
     ]:
         with contextlib.suppress(OSError):
@@ -444,38 +462,6 @@ def broken_views(database: Path) -> list[str]:
                 first_line = str(error).strip().splitlines()[0]
                 problems.append(f"{schema}.{view}: {first_line}")
     return problems
-
-
-def new_mqls(database: Path, published: Path) -> dict[str, Any]:
-    """MQL entries in the new build that the published warehouse does not have (by mql_id).
-
-    Both files are opened read-only. Returns {count, previous_run_id, previous_as_of, method}
-    or {count: None, reason} when there is nothing to compare with.
-    """
-    import duckdb
-
-    method = "mql_id in the new build's marts.fct_mqls and not in the published one"
-    if not published.is_file():
-        return {"count": None, "reason": "no published warehouse yet (first publish)"}
-    previous = read_build_info(published) or {}
-    escaped = str(published).replace("'", "''")
-    try:
-        with duckdb.connect(str(database), read_only=True) as connection:
-            connection.execute(f"attach '{escaped}' as previous_publish (read_only)")
-            row = connection.execute(
-                "select count(*) from marts.fct_mqls as current_mqls"
-                " where not exists (select 1 from previous_publish.marts.fct_mqls as previous_mqls"
-                " where previous_mqls.mql_id = current_mqls.mql_id)"
-            ).fetchone()
-    except duckdb.Error as error:
-        reason = str(error).strip().splitlines()[0]
-        return {"count": None, "reason": f"could not compare with the published file: {reason}"}
-    return {
-        "count": row[0] if row else None,
-        "previous_run_id": previous.get("run_id"),
-        "previous_as_of": previous.get("as_of"),
-        "method": method,
-    }
 
 
 def columns_named(database: Path, name: str, schema: str = "marts") -> list[tuple[str, str]]:

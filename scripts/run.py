@@ -2,9 +2,10 @@
 
 Usage::
 
-    python scripts/run.py [--as-of TS] [--target NAME] [--full-refresh] [--select SPEC ...]
-                          [--raw-dir DIR] [--duckdb-path FILE] [--demo-leads N]
-                          [--skip-freshness] [--hash-pii] [--keep N] [--max-dirty-row-share F]
+    python scripts/run.py [--as-of TS [--replace-published]] [--target NAME] [--full-refresh]
+                          [--select SPEC ...] [--raw-dir DIR] [--duckdb-path FILE]
+                          [--demo-leads N] [--skip-freshness] [--hash-pii] [--keep N]
+                          [--max-dirty-row-share F]
     python scripts/run.py rollback [--to RUN_ID] [--duckdb-path FILE]
     python scripts/run.py history [-n N] [--json] [--duckdb-path FILE]
 
@@ -25,9 +26,14 @@ The default command (also spelled `build`) is one production run, safe to schedu
    atomic step. Readers that have the old file open keep
    reading it; new connections get the new one. A failure, a crash or a kill before that leaves
    the published file as it was. The last --keep successful builds stay in builds/ for
-   `rollback`.
+   `rollback`. Before that it compares the build with the file it replaces: leads meeting the
+   MQL criteria, leads per stage and MQL entries, before and after.
+   A backfill, an --as-of earlier than the published build's, is not published: it is written
+   the same way to its own file, `<warehouse folder>/backfills/as_of-<as_of>/<file name>`,
+   and the published warehouse, its kept builds and the link dbt opens builds by stay as they
+   are. --replace-published publishes it over the published warehouse instead.
 5. It writes the run record `<warehouse folder>/runs/<run_id>.json` (timings, test results,
-   dirty rows, new MQLs) and the readable log `runs/<run_id>.log`; `history` lists them.
+   dirty rows, the comparison) and the readable log `runs/<run_id>.log`; `history` lists them.
 
 dbt's log goes to the console as usual (and its debug log to builds/<run_id>/dbt.log); the
 summary after it is ours: what was built, which tests failed or warned and why (with up to 10
@@ -79,7 +85,8 @@ SCRIPTS_DIR = Path(__file__).resolve().parent
 if str(SCRIPTS_DIR) not in sys.path:
     sys.path.insert(0, str(SCRIPTS_DIR))
 
-import profile_settings  # noqa: E402  (a sibling module; scripts/ is no package)
+import build_comparison  # noqa: E402  (a sibling module; scripts/ is no package)
+import profile_settings  # noqa: E402
 import publishing  # noqa: E402
 import run_records  # noqa: E402
 
@@ -238,7 +245,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TS",
         help="compute every output as of this UTC timestamp: YYYY-MM-DD, "
         "'YYYY-MM-DD HH:MM[:SS[.ffffff]]' or ISO 8601 with T/Z (default: the time of the run); "
-        "a backfill: source freshness is not checked",
+        "a backfill: source freshness is not checked, and when TS is earlier than the published "
+        "build's as_of the build goes to its own file, <warehouse folder>/backfills/as_of-<TS>/, "
+        "and the published warehouse stays as it is (see --replace-published)",
+    )
+    parser.add_argument(
+        "--replace-published",
+        action="store_true",
+        help="publish a backfill (an --as-of earlier than the published build's) over the "
+        "published warehouse, so that BI sees that earlier state (undo with `rollback`)",
     )
     parser.add_argument(
         "--target", metavar="NAME", help="dbt target in profiles.yml (default: the profile's)"
@@ -1164,6 +1179,20 @@ def read_published_info(published: Path, publishes: bool) -> dict[str, Any] | No
     return publishing.read_build_info(published) if publishes else None
 
 
+def backfill_of(args: argparse.Namespace, info: dict[str, Any] | None) -> datetime | None:
+    """The published build's as_of when this run is a backfill that gets its own file, else None.
+
+    A run given an --as-of earlier than the published build's would show BI the past in place
+    of the present: it writes its own file instead (Layout.backfill_file), unless
+    --replace-published says to publish it. A run without --as-of computes as of now and
+    publishes as usual. `info`: the published build's ops.build_info (read_published_info).
+    """
+    published_as_of = (info or {}).get("as_of")
+    if not args.as_of or args.replace_published or not isinstance(published_as_of, datetime):
+        return None
+    return published_as_of if datetime.fromisoformat(args.as_of) < published_as_of else None
+
+
 @dataclass
 class IncrementalPlan:
     """Whether this run continues the published warehouse, from which cutoff, and why (not)."""
@@ -1262,6 +1291,8 @@ class BuildRun:
         self.adapter_type = adapter_type
         # Only a DuckDB file can be built aside and swapped in; None: dbt will say what is wrong.
         self.publishes = adapter_type in (None, "duckdb")
+        # the published build's as_of when this run is a backfill that writes its own file
+        self.backfill_of: datetime | None = None
 
     @property
     def build_dir(self) -> Path:
@@ -1270,6 +1301,20 @@ class BuildRun:
     @property
     def build_file(self) -> Path:
         return self.layout.build_file(self.run_id)
+
+    @property
+    def destination(self) -> Path:
+        """The file this run publishes to: the published warehouse, or a backfill's own file."""
+        if self.backfill_of is None:
+            return self.layout.published
+        return self.layout.backfill_file(self.args.as_of)
+
+    @property
+    def destination_name(self) -> str:
+        """What the file this run replaces is, in the user's terms."""
+        if self.backfill_of is None:
+            return "the published build"
+        return f"the previous backfill as of {self.args.as_of}"
 
     def published_run(self) -> str | None:
         info = publishing.read_build_info(self.layout.published)
@@ -1287,7 +1332,8 @@ class BuildRun:
         return f"Nothing published: {self.layout.published}{which} is unchanged."
 
     def stop(self, code: int, outcome: str, message: str) -> int:
-        self.prune()
+        if self.backfill_of is None:  # the kept builds are the published warehouse's
+            self.prune()
         self.record.finish(outcome, code, message)
         return code
 
@@ -1299,11 +1345,20 @@ class BuildRun:
 
     def run(self, left_behind: dict[str, Any] | None) -> int:
         args = self.args
+        published_info = read_published_info(self.layout.published, self.publishes)
+        self.backfill_of = backfill_of(args, published_info)
+        self.record.update(backfill_path=str(self.destination) if self.backfill_of else None)
+        verb = "write it to" if self.backfill_of else "publish to"
         print(
-            f"Run {self.run_id}: build into {self.build_dir}, then publish to "
-            f"{self.layout.published}.",
+            f"Run {self.run_id}: build into {self.build_dir}, then {verb} {self.destination}.",
             flush=True,
         )
+        if self.backfill_of:
+            print(
+                f"A backfill: its as_of, {args.as_of}, is earlier than the published build's, "
+                f"{self.backfill_of}, so it gets its own file, and the published warehouse "
+                f"{self.layout.published} stays as it is (--replace-published publishes over it)."
+            )
         if left_behind:
             print(
                 f"Recovered the run lock {self.layout.lock}: "
@@ -1319,7 +1374,6 @@ class BuildRun:
                 "A --select build rebuilds part of the published warehouse, and there is none "
                 f"yet at {self.layout.published}: run a full build first (without --select)."
             )
-        published_info = read_published_info(self.layout.published, self.publishes)
         if published_info and published_info.get("hash_pii") and not args.hash_pii:
             return self.not_run(
                 f"The published warehouse {self.layout.published} was published with "
@@ -1378,7 +1432,9 @@ class BuildRun:
         if session is None:
             return self.stop(EXIT_NOT_RUN, "not_run", "dbt is not installed")
         database = self.build_file if self.publishes else self.locations.duckdb_path
-        if self.publishes:  # the path dbt opens it by is the same every run
+        # the path dbt opens it by is the same every run; the link follows the published
+        # warehouse's builds, so a backfill opens its own by its real path
+        if self.publishes and self.backfill_of is None:
             os.environ[DUCKDB_PATH_ENV] = str(
                 publishing.point_current_build_link(self.layout, self.run_id)
             )
@@ -1391,6 +1447,11 @@ class BuildRun:
             f"  build:      {database}",
             self.plan.line(),
         ]
+        if self.backfill_of:
+            extra.append(
+                f"  backfill:   {self.destination} (the published warehouse, as of "
+                f"{self.backfill_of}, stays as it is)"
+            )
         freshness = check_freshness(session, args, self.build_dir)
         self.record.update(freshness=freshness.as_record())
         extra += freshness_lines(freshness) if freshness.status != "not_run" else []
@@ -1421,8 +1482,15 @@ class BuildRun:
             code, after, reason = self.publish(result.result)
         print("\n".join(after))
         print(result_line(code, nodes, reason))
-        outcome = {EXIT_SUCCESS: "published" if self.publishes else "built"}.get(code, "failed")
-        return self.stop(code, outcome, reason or "")
+        return self.stop(code, self.outcome(code), reason or "")
+
+    def outcome(self, code: int) -> str:
+        """The run record's outcome for the build's exit code."""
+        if code != EXIT_SUCCESS:
+            return "failed"
+        if not self.publishes:
+            return "built"
+        return "backfilled" if self.backfill_of else "published"
 
     def tested_unit_fingerprint(self) -> str | None:
         """The unit-test fingerprint this build vouches for (ops.build_info).
@@ -1493,8 +1561,10 @@ class BuildRun:
                 raise publishing.PublishError(
                     "views of the build do not work: " + "; ".join(broken[:5])
                 )
-            mqls = publishing.new_mqls(self.build_file, self.layout.published)
-            self.record.update(new_mqls=mqls)
+            comparison = build_comparison.compare(
+                self.build_file, self.destination, self.destination_name
+            )
+            self.record.update(comparison=comparison)
             if args.hash_pii:
                 # the tagged columns this build built, and any email column a --select kept
                 columns = sorted(
@@ -1506,16 +1576,24 @@ class BuildRun:
                         "--hash-pii, but PII columns are not hashed: " + "; ".join(problems)
                     )
                 publishing.keep_only_schemas(self.build_file, PUBLISHED_SCHEMAS_WITHOUT_PII)
-            publishing.publish_file(self.build_file, self.layout.published, self.run_id)
+            self.destination.parent.mkdir(parents=True, exist_ok=True)
+            publishing.publish_file(self.build_file, self.destination, self.run_id)
         except (publishing.PublishError, duckdb.Error, OSError) as error:
             reason = f"built and tested, but not published: {error}"
             return EXIT_FAILED, [f"NOT PUBLISHED: {error}", self.unchanged_line()], reason
-        self.record.update(published=True, published_at=publishing.utc_now().isoformat())
-        lines = [
-            f"Published: run {self.run_id} is now {self.layout.published} (atomic replace; "
-            "open connections keep the previous build until they reconnect).",
-            new_mqls_line(mqls),
-        ]
+        if self.backfill_of:
+            lines = [
+                f"Backfill written: run {self.run_id}, as of {args.as_of}, is now "
+                f"{self.destination} (atomic replace). The published warehouse "
+                f"{self.layout.published}, as of {self.backfill_of}, is unchanged."
+            ]
+        else:
+            self.record.update(published=True, published_at=publishing.utc_now().isoformat())
+            lines = [
+                f"Published: run {self.run_id} is now {self.layout.published} (atomic replace; "
+                "open connections keep the previous build until they reconnect)."
+            ]
+        lines += build_comparison.summary_lines(comparison)
         if args.hash_pii:
             lines.append(
                 "PII: emails are sha256 hashes; only the schemas "
@@ -1538,16 +1616,6 @@ class BuildRun:
         deleted = publishing.prune_builds(self.layout, successful, self.args.keep, protected)
         kept = [run_id for run_id in publishing.build_run_ids(self.layout) if run_id in successful]
         self.record.update(kept_builds=kept, deleted_builds=deleted)
-
-
-def new_mqls_line(mqls: dict[str, Any]) -> str:
-    """'New MQLs since the previous published build (run X, as of Y): N'."""
-    if mqls.get("count") is None:
-        return f"New MQLs: not counted ({mqls.get('reason', 'unknown')})."
-    previous = mqls.get("previous_run_id") or "unknown run"
-    as_of = mqls.get("previous_as_of")
-    previous += f", as of {as_of}" if as_of else ""
-    return f"New MQLs since the previous published build ({previous}): {mqls['count']}"
 
 
 def dbt_version() -> str | None:
@@ -1666,7 +1734,9 @@ def build_command(args: argparse.Namespace) -> int:
             max_dirty_row_share=args.max_dirty_row_share,
             log=str(run_records.RunRecord(layout.runs / f"{run_id}.json").log_path),
             published=False,
-            new_mqls=None,
+            replace_published=args.replace_published,
+            backfill_path=None,
+            comparison=None,
         )
         with teed_output(record.log_path):
             return BuildRun(args, locations, layout, run_id, record, adapter_type).run(left_behind)
@@ -1792,6 +1862,11 @@ def history_command(args: argparse.Namespace) -> int:
         print("  now:   nothing published yet")
     kept = kept_builds(layout)
     print(f"  kept for rollback: {', '.join(kept) if kept else 'none'}")
+    backfills = sorted(
+        path.parent.name for path in layout.backfills.glob(f"*/{layout.published.name}")
+    )
+    if backfills:
+        print(f"  backfills (not published): {', '.join(backfills)} in {layout.backfills}")
     print(f"  records: {layout.runs}")
     print()
     print("\n".join(run_records.history_lines(records, args.n, published_run)))

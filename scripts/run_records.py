@@ -5,10 +5,11 @@ atomically (a temporary file renamed over the record), so a reader never sees ha
 record still "running" whose process is gone (killed, crashed) is marked "interrupted" by the
 next run that takes the lock, and shown so by `history` before that.
 
-Outcomes: running, published (built, tested and published), built (exit 0 on a non-DuckDB
-target, built in place), failed (exit 1: a seed, model, test, freshness check or the publish
-step failed), not_run (exit 2), locked_out (exit 3), interrupted, rolled_back (a rollback that
-republished a kept build).
+Outcomes: running, published (built, tested and published), backfilled (built, tested and
+written to a backfill's own file; the published warehouse left as it was), built (exit 0 on a
+non-DuckDB target, built in place), failed (exit 1: a seed, model, test, freshness check or the
+publish step failed), not_run (exit 2), locked_out (exit 3), interrupted, rolled_back (a
+rollback that republished a kept build).
 """
 
 from __future__ import annotations
@@ -204,10 +205,27 @@ def test_count_text(counts: Any) -> str:
     return f"{counts.get('pass', 0)}/{counts.get('warn', 0)}/{failed}"
 
 
+def change_text(comparison: dict[str, Any], key: str) -> str:
+    """'89->16' for one count of a record's comparison with the build it replaced."""
+    values = comparison.get(key) or {}
+    if values.get("before") is None or values.get("after") is None:
+        return ""
+    return f"{values['before']}->{values['after']}"
+
+
+def new_mql_text(data: dict[str, Any]) -> str:
+    """MQL entries the run's build has and the build it replaced had not."""
+    if "comparison" in data:
+        count = (data["comparison"] or {}).get("new_mql_entries")
+    else:  # a record written before comparisons: its count of new MQLs
+        count = (data.get("new_mqls") or {}).get("count")
+    return "" if count is None else str(count)
+
+
 def history_row(data: dict[str, Any], published_run_id: str | None) -> dict[str, str]:
     """One line of `history` for one record."""
     dirty = data.get("dirty_rows") or {}
-    new_mqls = data.get("new_mqls") or {}
+    comparison = data.get("comparison") or {}
     outcome = str(data.get("outcome", ""))
     if data.get("command") == "rollback" and data.get("rolled_back_to"):
         outcome = f"{outcome} to {data['rolled_back_to']}"
@@ -223,7 +241,8 @@ def history_row(data: dict[str, Any], published_run_id: str | None) -> dict[str,
         "models ok/err/skip": count_text(data.get("model_counts"), "success", "error", "skipped"),
         "tests pass/warn/fail": test_count_text(data.get("test_counts")),
         "dropped": "" if dirty.get("dropped") is None else str(dirty["dropped"]),
-        "new MQLs": "" if new_mqls.get("count") is None else str(new_mqls["count"]),
+        "meeting MQL criteria": change_text(comparison, "leads_meeting_mql_criteria"),
+        "new MQLs": new_mql_text(data),
     }
 
 

@@ -366,6 +366,9 @@ def rerun(concurrent: Concurrent, orchestrate: Callable[..., Finished]) -> Finis
 
 def test_first_run_publishes_a_working_warehouse(first: Finished, home: Home) -> None:
     assert "Published: run " + first.run_id in first.output
+    assert f"Not compared with the published build: there is none yet ({home.published})." in (
+        first.output
+    )
     assert first.output.rstrip().endswith("exit 0.")
     assert published_run(home.published) == first.run_id
     # Same file name as the build: the staging views still find their catalog.
@@ -438,10 +441,20 @@ def test_run_record_and_log(concurrent: Concurrent, first: Finished, home: Home)
     warned = {problem["name"] for problem in record["test_problems"]}
     assert "raw_events_duplicate_key_share" in warned
     assert record["dirty_rows"]["dropped"] > 0
-    new_mqls = record["new_mqls"]
-    assert new_mqls["previous_run_id"] == first.run_id
-    added = concurrent.new_reader_after["mqls"] - concurrent.reader_before["mqls"]
-    assert new_mqls["count"] == added > 0
+    comparison = record["comparison"]
+    assert comparison["compared"] and comparison["run_id"] == first.run_id
+    assert comparison["as_of"] == "2026-10-01 00:00:00"
+    before, after = concurrent.reader_before["mqls"], concurrent.new_reader_after["mqls"]
+    assert comparison["mql_entries"] == {"before": before, "after": after}
+    assert comparison["new_mql_entries"] == after - before > 0
+    leads = query(home.published, "select count(*) from marts.dim_leads")[0][0]
+    assert sum(stage["after"] for stage in comparison["leads_by_stage"].values()) == leads
+    meeting = query(home.published, "select count(*) from marts.dim_leads where meets_mql_criteria")
+    assert comparison["leads_meeting_mql_criteria"]["after"] == meeting[0][0]
+    assert comparison["notes"] == []
+    summary = concurrent.winner.output
+    assert f"Compared with the published build (run {first.run_id}, as of 2026-10-01" in summary
+    assert re.search(rf"MQL entries: +{before} -> +{after} \(\+{after - before}\)", summary)
     assert record["freshness"]["status"] == "skipped"
     log = (home.folder / "runs" / f"{concurrent.winner.run_id}.log").read_text()
     assert "Running with dbt" in log and "run summary" in log
@@ -465,7 +478,70 @@ def test_rerun_with_same_inputs_and_as_of_gives_identical_marts(
             assert all(same_within_spec(a, b) for a, b in zip(one, other, strict=True)), (
                 f"marts.{table} differs between the two runs: {one} against {other}"
             )
-    assert home.record(rerun.run_id)["new_mqls"]["count"] == 0
+    comparison = home.record(rerun.run_id)["comparison"]
+    assert comparison["new_mql_entries"] == 0
+    changes = [comparison["leads_meeting_mql_criteria"], comparison["mql_entries"]]
+    changes += comparison["leads_by_stage"].values()
+    assert all(change["before"] == change["after"] for change in changes)
+    assert "(no change), 0 of them new" in rerun.output
+
+
+def test_an_earlier_as_of_writes_its_own_file_and_leaves_the_published_one(
+    rerun: Finished, orchestrate: Callable[..., Finished], home: Home
+) -> None:
+    published_before = file_hash(home.published)
+    link = home.folder / ".lead_scoring.duckdb.build"
+    link_before = os.readlink(link)
+    builds_before = sorted(path.name for path in (home.folder / "builds").iterdir())
+    backfill = orchestrate("--as-of", FIRST_AS_OF)
+    assert backfill.code == 0, backfill.output[-3000:]
+    written = home.folder / "backfills" / "as_of-2026-10-01" / "lead_scoring.duckdb"
+    assert f"then write it to {written}." in backfill.output
+    assert f"Backfill written: run {backfill.run_id}, as of 2026-10-01 00:00:00, is now " in (
+        backfill.output
+    )
+    assert "Published:" not in backfill.output
+    # the published warehouse, its kept builds and the link dbt opens them by are as they were
+    assert file_hash(home.published) == published_before
+    assert published_run(home.published) == rerun.run_id
+    assert os.readlink(link) == link_before
+    builds_after = sorted(path.name for path in (home.folder / "builds").iterdir())
+    assert builds_after == sorted([*builds_before, backfill.run_id])
+    assert query(written, "select run_id, as_of from ops.build_info")[0] == (
+        backfill.run_id,
+        datetime(2026, 10, 1),
+    )
+    assert query(written, "select count(*) from staging.stg_raw__leads")[0][0] > 0  # views work
+    record = home.record(backfill.run_id)
+    assert record["outcome"] == "backfilled" and record["exit_code"] == 0
+    assert record["backfill_path"] == str(written) and record["published"] is False
+    assert record.get("kept_builds") is None  # it pruned nothing
+    # nothing to compare with the first time, and never with the later published build
+    assert record["comparison"]["compared"] is False
+    assert "Not compared with the previous backfill as of 2026-10-01 00:00:00" in backfill.output
+    shown = orchestrate("history")
+    assert "backfills (not published): as_of-2026-10-01" in shown.output
+
+
+def test_replace_published_publishes_an_earlier_as_of_and_says_it_compares_a_later_one(
+    rerun: Finished, run_orchestrator: RunOrchestrator, home: Home, tmp_path: Path
+) -> None:
+    copied = tmp_path / "warehouse" / "lead_scoring.duckdb"
+    copied.parent.mkdir()
+    shutil.copyfile(home.published, copied)
+    code, output = run_orchestrator(
+        home.project,
+        "--as-of",
+        FIRST_AS_OF,
+        "--replace-published",
+        duckdb_path=copied,
+        raw_dir=home.raw_dir,
+    )
+    assert code == 0, output[-3000:]
+    assert query(copied, "select as_of from ops.build_info")[0][0] == datetime(2026, 10, 1)
+    assert not (copied.parent / "backfills").exists()
+    assert f"Compared with the published build (run {rerun.run_id}, as of 2026-11-01" in output
+    assert "(the published build is as of a later date than this build, 2026-10-01" in output
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 
@@ -358,3 +359,191 @@ def test_a_folder_given_as_the_warehouse_path_exits_2(
     assert run.main(["--duckdb-path", str(tmp_path)]) == 2
     assert f"The warehouse path {tmp_path} is a folder" in capsys.readouterr().err
     assert not (tmp_path / "runs").exists() and not (tmp_path / "builds").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# What a build changes against the file it replaces (scripts/build_comparison.py)
+# ---------------------------------------------------------------------------------------------
+
+
+def make_marts(
+    path: Path, run_id: str, as_of: str, stages: dict[str, int], mql_ids: list[str]
+) -> Path:
+    """A marts-only warehouse file (like one published with --hash-pii): dim_leads with
+    `stages` leads per current stage (the first half of each meeting the MQL criteria),
+    fct_mqls with `mql_ids`, and ops.build_info."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("create schema ops")
+        connection.execute(
+            f"create table ops.build_info as select '{run_id}' as run_id,"
+            f" timestamp '{as_of}' as as_of"
+        )
+        connection.execute("create schema marts")
+        connection.execute(
+            "create table marts.dim_leads (lead_id varchar, current_stage varchar,"
+            " meets_mql_criteria boolean)"
+        )
+        for stage, leads in stages.items():
+            connection.execute(
+                "insert into marts.dim_leads select ? || i, ?, i < ? / 2 from range(?) as t(i)",
+                [stage, stage, leads, leads],
+            )
+        connection.execute("create table marts.fct_mqls (mql_id varchar, lead_id varchar)")
+        for mql_id in mql_ids:
+            connection.execute("insert into marts.fct_mqls values (?, 'x')", [mql_id])
+    return path
+
+
+@pytest.fixture(scope="module")
+def comparison(run: ModuleType) -> ModuleType:
+    return run.build_comparison
+
+
+def test_the_summary_says_what_changed_against_the_published_build(
+    comparison: ModuleType, tmp_path: Path
+) -> None:
+    published = make_marts(
+        tmp_path / "lead_scoring.duckdb",
+        "r1",
+        "2026-10-01",
+        {"lead": 100, "mql": 40, "disqualified": 2},
+        ["m1", "m2", "m3"],
+    )
+    build = make_marts(
+        tmp_path / "builds" / "r2" / "lead_scoring.duckdb",
+        "r2",
+        "2026-11-01",
+        {"lead": 130, "mql": 10, "customer": 2},
+        ["m1", "m4"],
+    )
+    compared = comparison.compare(build, published, "the published build")
+    assert compared["compared"] and compared["run_id"] == "r1"
+    assert compared["leads_meeting_mql_criteria"] == {"before": 71, "after": 71}
+    assert compared["mql_entries"] == {"before": 3, "after": 2}
+    assert compared["new_mql_entries"] == 1
+    assert list(compared["leads_by_stage"]) == ["lead", "mql", "customer", "disqualified"]
+    assert compared["leads_by_stage"]["customer"] == {"before": 0, "after": 2}
+    lines = comparison.summary_lines(compared)
+    assert lines[0] == "Compared with the published build (run r1, as of 2026-10-01 00:00:00):"
+    shown = [" ".join(line.split()) for line in lines]  # the numbers are aligned
+    assert "leads meeting the MQL criteria: 71 -> 71 (no change)" in shown
+    assert "MQL entries: 3 -> 2 (-1), 1 of them new" in shown
+    assert shown[4:] == [
+        "lead 100 -> 130 (+30)",
+        "mql 40 -> 10 (-30)",
+        "customer 0 -> 2 (+2)",
+        "disqualified 2 -> 0 (-2)",
+    ]
+    assert lines[1].index("71 ->") == lines[4].index(" 100 ->") + 2
+    # nothing published yet: said in one line
+    first = comparison.compare(
+        build, tmp_path / "none" / "lead_scoring.duckdb", "the published build"
+    )
+    assert not first["compared"]
+    assert comparison.summary_lines(first) == [
+        "Not compared with the published build: there is none yet "
+        f"({tmp_path / 'none' / 'lead_scoring.duckdb'})."
+    ]
+    # a published build as of a later date than this one (a backfill published over it)
+    backwards = comparison.compare(published, build, "the published build")
+    assert "is as of a later date than this build, 2026-10-01 00:00:00" in "\n".join(
+        comparison.summary_lines(backwards)
+    )
+
+
+def test_a_published_build_of_an_older_version_degrades_to_a_line(
+    comparison: ModuleType, tmp_path: Path
+) -> None:
+    published = make_marts(
+        tmp_path / "lead_scoring.duckdb", "r1", "2026-10-01", {"lead": 5}, ["m1"]
+    )
+    with duckdb.connect(str(published)) as connection:
+        connection.execute("alter table marts.dim_leads drop column meets_mql_criteria")
+        connection.execute("alter table marts.fct_mqls drop column mql_id")
+    build = make_marts(
+        tmp_path / "builds" / "r2" / "lead_scoring.duckdb", "r2", "2026-11-01", {"lead": 6}, []
+    )
+    compared = comparison.compare(build, published, "the published build")
+    assert compared["compared"] and compared["new_mql_entries"] is None
+    assert compared["leads_meeting_mql_criteria"] == {"before": None, "after": 3}
+    shown = "\n".join(" ".join(line.split()) for line in comparison.summary_lines(compared))
+    assert "leads meeting the MQL criteria: ? -> 3\n" in shown
+    assert "MQL entries: 1 -> 0 (-1)\n" in shown
+    assert (
+        "leads meeting the MQL criteria: not compared, the published build has no column "
+        "meets_mql_criteria in marts.dim_leads" in shown
+    )
+    assert "new MQL entries: not counted, the published build has no column mql_id" in shown
+    junk = tmp_path / "junk" / "lead_scoring.duckdb"
+    junk.parent.mkdir()
+    junk.write_text("not a database")
+    unreadable = comparison.summary_lines(comparison.compare(build, junk, "the published build"))
+    assert len(unreadable) == 1
+    assert unreadable[0].startswith(f"Not compared with the published build: {junk} could not")
+
+
+def test_history_shows_the_mql_criteria_before_and_after(
+    records: ModuleType, tmp_path: Path
+) -> None:
+    runs = tmp_path / "runs"
+    done = records.RunRecord.start(runs, "20260101T000000.000Z-aaaa", "build")
+    done.update(
+        comparison={
+            "compared": True,
+            "leads_meeting_mql_criteria": {"before": 89, "after": 16},
+            "new_mql_entries": 0,
+        }
+    )
+    done.finish("published", 0)
+    backfill = records.RunRecord.start(runs, "20260102T000000.000Z-bbbb", "build")
+    backfill.finish("backfilled", 0)
+    lines = records.history_lines(records.load_records(runs), 10, None)
+    assert "meeting MQL criteria" in lines[0]
+    assert "backfilled" in lines[2].split()
+    assert lines[3].split()[-2:] == ["89->16", "0"]
+    # a backfill is no build of the published warehouse: never a rollback candidate
+    assert records.successful_builds(runs) == {done.data["run_id"]}
+
+
+# ---------------------------------------------------------------------------------------------
+# Backfills: an --as-of earlier than the published build's gets its own file
+# ---------------------------------------------------------------------------------------------
+
+
+def test_an_earlier_as_of_is_a_backfill_unless_replace_published_is_given(
+    run: ModuleType,
+) -> None:
+    published = {"run_id": "r1", "as_of": datetime(2026, 11, 1)}
+
+    def backfill(*argv: str) -> object:
+        return run.backfill_of(run.parse_args(list(argv)), published)
+
+    assert backfill("--as-of", "2026-10-01") == datetime(2026, 11, 1)
+    assert backfill("--as-of", "2026-10-31 23:59:59") == datetime(2026, 11, 1)
+    assert backfill("--as-of", "2026-10-01", "--replace-published") is None
+    assert backfill("--as-of", "2026-11-01") is None  # an exact re-run replaces it
+    assert backfill("--as-of", "2026-12-01") is None
+    assert backfill() is None  # a scheduled run computes as of now
+    assert run.backfill_of(run.parse_args(["--as-of", "2026-10-01"]), None) is None
+
+
+def test_a_backfill_file_is_named_by_its_as_of_beside_the_warehouse(
+    publishing: ModuleType, tmp_path: Path
+) -> None:
+    layout = publishing.Layout(tmp_path / "lead_scoring.duckdb")
+    folder = tmp_path / "backfills"
+    assert layout.backfill_file("2026-11-01 00:00:00") == (
+        folder / "as_of-2026-11-01" / "lead_scoring.duckdb"
+    )
+    assert layout.backfill_file("2026-11-01 08:30:00") == (
+        folder / "as_of-2026-11-01T083000" / "lead_scoring.duckdb"
+    )
+    assert layout.backfill_file("2026-11-01 08:30:15.250000").parent.name == (
+        "as_of-2026-11-01T083015.250000"
+    )
+    # a temporary copy a run killed while writing a backfill left goes with the next run
+    leftover = folder / "as_of-2026-11-01" / ".lead_scoring.duckdb.r1.publishing"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"x")
+    assert publishing.remove_leftover_temporaries(layout) == [leftover]

@@ -448,6 +448,26 @@ def test_bad_seed_edit_exits_1_and_names_the_seed_and_rule(
     assert "exit 1." in summary
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", ["fit_rules", "engagement_rules"])
+def test_a_rule_table_with_only_its_header_exits_1_and_names_the_file(
+    run_orchestrator: RunOrchestrator,
+    project_copy: Path,
+    tmp_path: Path,
+    raw_data: RawData,
+    seed: str,
+) -> None:
+    path = project_copy / "seeds" / f"{seed}.csv"
+    path.write_text(path.read_text().splitlines(keepends=True)[0])
+    code, output = build_as_of(run_orchestrator, project_copy, raw_data, tmp_path)
+    assert code == 1, output[-3000:]
+    summary = output[output.index("run summary") :]
+    failing_row = next(line for line in summary.splitlines() if f"seeds/{seed}.csv" in line)
+    assert "the table has no rules, only its header row" in failing_row
+    assert "Published:" not in summary and "Result: FAILED" in summary
+    assert not (tmp_path / "warehouse.duckdb").exists()
+
+
 def rename_valid_from(text: str) -> str:
     header, rest = text.split("\n", 1)
     return header.replace("valid_from", "start_date") + "\n" + rest
