@@ -662,6 +662,11 @@ def won_as_words(raw: Path) -> None:
     )
 
 
+def overflowing_numbers(raw: Path) -> None:
+    rewrite_parquet(raw, "accounts", "select * replace ('1e309' as annual_revenue) from t")
+    rewrite_parquet(raw, "opportunities", "select * replace ('-1e309' as amount) from t")
+
+
 BAD_INPUTS = [
     pytest.param(
         missing_file,
@@ -744,6 +749,17 @@ BAD_INPUTS = [
         1,
         ["raw table opportunities:", "are unparseable_is_won, more than the limit of 5%"],
         id="is_won-words",
+    ),
+    pytest.param(
+        overflowing_numbers,
+        1,
+        [
+            "raw table accounts:",
+            "are unparseable_annual_revenue, more than the limit of 5%",
+            "raw table opportunities:",
+            "are unparseable_amount, more than the limit of 5%",
+        ],
+        id="overflowing-numbers",
     ),
     pytest.param(
         duplicated_keys,
