@@ -19,8 +19,9 @@
     {%- if execute -%}
         {%- set raw_dir = env_var('LEAD_SCORING_RAW_DIR', 'data/demo') | replace("'", "''") -%}
         {%- for source in graph.sources.values() | selectattr('source_name', 'equalto', 'raw') -%}
-            {%- set reader = lead_scoring.raw_file_reader(raw_dir, source.identifier) -%}
-            {%- do lead_scoring.check_raw_columns(reader, source) -%}
+            {%- set path, file_format = lead_scoring.raw_table_path(raw_dir, source.identifier) -%}
+            {%- set reader = lead_scoring.raw_file_reader(path, file_format, source.identifier) -%}
+            {%- do lead_scoring.check_raw_columns(reader, path, source) -%}
             {%- do run_query('create schema if not exists ' ~ source.schema) -%}
             {%- do run_query('create or replace view ' ~ source.schema ~ '.' ~ source.identifier ~ ' as select * from ' ~ reader) -%}
         {%- endfor -%}
@@ -88,11 +89,10 @@
 {%- endmacro %}
 
 {#-
-    The DuckDB table function that reads one raw table (every part of a folder at once), once
-    its files have passed the checks below.
+    The DuckDB table function that reads one raw table at `path` (raw_table_path: its file, or
+    every part of its folder at once), once its files have passed the checks below.
 -#}
-{% macro raw_file_reader(raw_dir, table_name) -%}
-    {%- set path, file_format = lead_scoring.raw_table_path(raw_dir, table_name) -%}
+{% macro raw_file_reader(path, file_format, table_name) -%}
     {%- do lead_scoring.check_raw_files_have_bytes(path, table_name) -%}
     {%- if file_format == 'parquet' -%}
         {%- set reader = "read_parquet('" ~ path ~ "')" -%}
@@ -261,13 +261,13 @@
 {%- endmacro %}
 
 {#- Fail with a readable message when a raw file lacks a column the source declares. -#}
-{% macro check_raw_columns(reader, source) -%}
+{% macro check_raw_columns(reader, path, source) -%}
     {%- set described = run_query('describe select * from ' ~ reader) -%}
     {%- set found = described.columns[0].values() | map('lower') | list -%}
     {%- set missing = source.columns.keys() | reject('in', found) | list -%}
     {%- if missing | length > 0 -%}
         {{ exceptions.raise_compiler_error(
-            "Raw table '" ~ source.identifier ~ "' (" ~ reader ~ ") lacks column(s): " ~ missing | join(', ')
+            "Raw table '" ~ source.identifier ~ "' (" ~ path ~ ") lacks column(s): " ~ missing | join(', ')
             ~ ". It has: " ~ found | join(', ') ~ ". Rename or add the column(s) in the raw file; "
             ~ "the expected layout is in models/staging/_raw__sources.yml."
         ) }}

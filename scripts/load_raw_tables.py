@@ -158,9 +158,9 @@ def typed_select(connection: duckdb.DuckDBPyConnection, raw_dir: Path, table: st
     missing = [name for name in columns if name not in found]
     if missing:
         raise LoadError(
-            f"Raw table '{table}' ({reader}) lacks column(s): {', '.join(missing)}. It has: "
-            f"{', '.join(found)}. Rename or add the column(s) in the raw file; the expected "
-            "layout is in models/staging/_raw__sources.yml."
+            f"Raw table '{table}' ({raw_table.pattern}) lacks column(s): {', '.join(missing)}. "
+            f"It has: {', '.join(found)}. Rename or add the column(s) in the raw file; the "
+            "expected layout is in models/staging/_raw__sources.yml."
         )
     selected = ", ".join(
         f'try_cast("{found[name]}" as {TYPES["duckdb"][kind]}) as {name}'

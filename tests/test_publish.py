@@ -679,7 +679,10 @@ BAD_INPUTS = [
         header_only_csv, 2, ["leads.csv has no data rows, only a header"], id="header-only-csv"
     ),
     pytest.param(
-        missing_column, 2, ["Raw table 'accounts'", "lacks column(s): industry"], id="no-column"
+        missing_column,
+        2,
+        ["Raw table 'accounts' (", "accounts.parquet) lacks column(s): industry"],
+        id="no-column",
     ),
     pytest.param(
         renamed_column, 2, ["Raw table 'leads'", "lacks column(s): email", "e_mail"], id="renamed"
