@@ -11,6 +11,17 @@
 {%- endmacro %}
 
 {#-
+    A raw number as a finite double; null when blank or unreadable, and also when it overflows a
+    double (`1e309` parses as infinity) or spells out `inf` or `nan`: none of those is an amount
+    or a revenue, so is_unparseable flags it like any other unreadable number. The comparison is
+    false for both infinities and for NaN (greater than every number) on every engine.
+-#}
+{% macro clean_double(column) -%}
+    {%- set parsed = lead_scoring.try_cast(lead_scoring.clean_text(column), lead_scoring.type_double()) -%}
+    case when abs({{ parsed }}) <= 1.7976931348623157e308 then {{ parsed }} end
+{%- endmacro %}
+
+{#-
     The kind of `relation`'s `column` when it is already a timestamp (a Parquet file or a server
     table): 'timestamp' (no time zone: UTC by the spec) or 'timestamptz' (a moment, as pandas
     and pyarrow write time-zone-aware data); none otherwise. A typed column needs no text round

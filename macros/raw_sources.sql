@@ -1,11 +1,11 @@
 {#-
     Make the raw tables of spec §2 readable as dbt sources (run as an on-run-start hook).
 
-    On DuckDB the raw tables are files `<table>.parquet` (or `<table>.csv` with a header row)
-    in the folder LEAD_SCORING_RAW_DIR; each becomes a view in the source's schema. A missing
-    file, an empty file (0 bytes, or a header without rows) or a missing column stops the run
-    with a message that names it. On a server warehouse the raw tables already exist, so the
-    default does nothing.
+    On DuckDB the raw tables are in the folder LEAD_SCORING_RAW_DIR, each one file or a folder
+    of parts (raw_table_layouts); each becomes a view in the source's schema. A missing table,
+    an empty file (0 bytes, or a header without rows), a CSV line that does not split into the
+    header's columns or a missing column stops the run with a message that names it. On a
+    server warehouse the raw tables already exist, so the default does nothing.
 -#}
 {% macro register_raw_sources() -%}
     {{ return(adapter.dispatch('register_raw_sources', 'lead_scoring')()) }}
@@ -19,8 +19,9 @@
     {%- if execute -%}
         {%- set raw_dir = env_var('LEAD_SCORING_RAW_DIR', 'data/demo') | replace("'", "''") -%}
         {%- for source in graph.sources.values() | selectattr('source_name', 'equalto', 'raw') -%}
-            {%- set reader = lead_scoring.raw_file_reader(raw_dir, source.identifier) -%}
-            {%- do lead_scoring.check_raw_columns(reader, source) -%}
+            {%- set path, file_format = lead_scoring.raw_table_path(raw_dir, source.identifier) -%}
+            {%- set reader = lead_scoring.raw_file_reader(path, file_format, source.identifier) -%}
+            {%- do lead_scoring.check_raw_columns(reader, path, source) -%}
             {%- do run_query('create schema if not exists ' ~ source.schema) -%}
             {%- do run_query('create or replace view ' ~ source.schema ~ '.' ~ source.identifier ~ ' as select * from ' ~ reader) -%}
         {%- endfor -%}
@@ -29,55 +30,208 @@
 {%- endmacro %}
 
 {#-
-    The DuckDB table function that reads one raw table's file: <table>.parquet or <table>.csv.
-    Both at once is an error: an old export left beside a new one in the other format would
-    be read without a word.
+    The layouts a raw table may be in, as (path pattern relative to the raw folder, format): one
+    file, or a folder named like the table whose parts (the files directly in it, all of one
+    kind) together are the table, as Spark, pyarrow datasets or a per-thread DuckDB COPY write
+    them; markers beside the parts (_SUCCESS, .crc checksums) are not read. scripts/raw_files.py
+    lists the same layouts for the scripts.
 -#}
-{% macro raw_file_reader(raw_dir, table_name) -%}
-    {%- set base = raw_dir ~ '/' ~ table_name -%}
-    {%- set found = run_query(
-        "select (select count(*) from glob('" ~ base ~ ".parquet')) as parquet_files, "
-        ~ "(select count(*) from glob('" ~ base ~ ".csv')) as csv_files"
-    ).rows[0] -%}
-    {%- if found[0] > 0 and found[1] > 0 -%}
-        {{ exceptions.raise_compiler_error(
-            "Two raw files for table '" ~ table_name ~ "': " ~ base ~ ".parquet and " ~ base
-            ~ ".csv. Keep the current export and delete or move the other: which one is meant "
-            ~ "cannot be guessed."
-        ) }}
-    {%- endif -%}
-    {%- for extension, reader, files in [
-        ('parquet', "read_parquet('" ~ base ~ ".parquet')", found[0]),
-        ('csv', "read_csv('" ~ base ~ ".csv', header = true, all_varchar = true)", found[1]),
-    ] -%}
-        {%- if files > 0 -%}
-            {%- do lead_scoring.check_raw_file_has_rows(base ~ '.' ~ extension, reader, table_name) -%}
-            {{ return(reader) }}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ exceptions.raise_compiler_error(
-        "Raw file missing: neither " ~ base ~ ".parquet nor " ~ base ~ ".csv exists. "
-        ~ "Point LEAD_SCORING_RAW_DIR at the folder holding the five raw tables "
-        ~ "(leads, accounts, events, sales_dispositions, opportunities), "
-        ~ "or generate demo data with: python scripts/generate_demo_data.py --out " ~ raw_dir
-    ) }}
+{% macro raw_table_layouts(table_name) -%}
+    {{ return([
+        (table_name ~ '.parquet', 'parquet'),
+        (table_name ~ '.csv', 'csv'),
+        (table_name ~ '.csv.gz', 'csv'),
+        (table_name ~ '/*.parquet', 'parquet'),
+        (table_name ~ '/*.csv', 'csv'),
+        (table_name ~ '/*.csv.gz', 'csv'),
+    ]) }}
 {%- endmacro %}
 
 {#-
-    Fail with a readable message (not a reader's error) when a raw file is empty: 0 bytes, or a
-    header (a Parquet schema) without a single row. An export that wrote nothing must not
-    replace the warehouse with empty tables. Tables listed in the var raw_tables_allowed_empty
-    (default: accounts, sales_dispositions, opportunities, which a young CRM may not have yet)
-    may have no rows; a 0-byte file is never a valid table.
+    Where one raw table is: (the path of its file, or the pattern of its folder's parts; its
+    format). Two layouts at once is an error: an old export left beside a new one in another
+    format would be read without a word.
 -#}
-{% macro check_raw_file_has_rows(path, reader, table_name) -%}
-    {%- set size = run_query("select size from read_blob('" ~ path ~ "')").columns[0].values()[0] -%}
-    {%- if size == 0 -%}
+{% macro raw_table_path(raw_dir, table_name) -%}
+    {%- set layouts = lead_scoring.raw_table_layouts(table_name) -%}
+    {%- set counts = [] -%}
+    {%- for pattern, file_format in layouts -%}
+        {%- do counts.append("(select count(*) from glob('" ~ raw_dir ~ "/" ~ pattern ~ "'))") -%}
+    {%- endfor -%}
+    {%- set found = run_query('select ' ~ counts | join(', ')).rows[0] -%}
+    {%- set present = [] -%}
+    {%- for pattern, file_format in layouts -%}
+        {%- if found[loop.index0] > 0 -%}
+            {%- do present.append((raw_dir ~ '/' ~ pattern, file_format, found[loop.index0])) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if present | length > 1 -%}
+        {%- set listed = [] -%}
+        {%- for path, file_format, files in present -%}
+            {%- do listed.append(path ~ (' (' ~ files ~ (' file)' if files == 1 else ' files)') if '*' in path else '')) -%}
+        {%- endfor -%}
         {{ exceptions.raise_compiler_error(
-            "Raw file empty: " ~ path ~ " has 0 bytes (raw table '" ~ table_name ~ "'). "
+            "More than one raw file for table '" ~ table_name ~ "': " ~ listed[:-1] | join(', ')
+            ~ " and " ~ listed[-1] ~ ". Keep only the current export there (delete or move the "
+            ~ "rest): which one is meant cannot be guessed."
+        ) }}
+    {%- endif -%}
+    {%- if present | length == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw file missing for table '" ~ table_name ~ "': " ~ raw_dir ~ " has none of "
+            ~ layouts | map(attribute=0) | join(', ') ~ ". Point LEAD_SCORING_RAW_DIR at the "
+            ~ "folder holding the five raw tables (leads, accounts, events, sales_dispositions, "
+            ~ "opportunities). To try the project on demo data instead, run scripts/run.py "
+            ~ "without LEAD_SCORING_RAW_DIR or --raw-dir: it generates them in data/demo."
+        ) }}
+    {%- endif -%}
+    {{ return(present[0][:2]) }}
+{%- endmacro %}
+
+{#-
+    The DuckDB table function that reads one raw table at `path` (raw_table_path: its file, or
+    every part of its folder at once), once its files have passed the checks below.
+-#}
+{% macro raw_file_reader(path, file_format, table_name) -%}
+    {%- do lead_scoring.check_raw_files_have_bytes(path, table_name) -%}
+    {%- if file_format == 'parquet' -%}
+        {%- set reader = "read_parquet('" ~ path ~ "')" -%}
+    {%- else -%}
+        {%- set dialect = lead_scoring.raw_csv_dialect(path) -%}
+        {%- do lead_scoring.check_raw_csv_lines(path, dialect, table_name) -%}
+        {%- set reader = lead_scoring.raw_csv_reader(path, dialect) -%}
+    {%- endif -%}
+    {%- do lead_scoring.check_raw_file_has_rows(path, reader, table_name) -%}
+    {{ return(reader) }}
+{%- endmacro %}
+
+{#- read_csv of raw CSV text (a header row, every column as text) with the given options. -#}
+{% macro raw_csv_reader(path, options) -%}
+    {{ return("read_csv('" ~ path ~ "', " ~ (['header = true', 'all_varchar = true'] + options) | join(', ') ~ ")") }}
+{%- endmacro %}
+
+{#-
+    The reader options that pin the CSV dialect (delimiter, quote, escape, comment marker, lines
+    before the header) a tolerant sniff of the first file finds. Left to itself, the reader
+    sniffs strictly: a line that does not fit anywhere in its sample makes it give up with its
+    own error, and a quote it did not see in the sample is not a quote to it. Pinned, the line
+    check and the view read every line the same way, and a quote or escape the sample did not
+    show is the '"' of RFC 4180, which exporters write: a value quoted after the sample (a
+    company name with a comma) is one value.
+-#}
+{% macro raw_csv_dialect(path) -%}
+    {%- set first_file = run_query("select min(file) from glob('" ~ path ~ "')").rows[0][0] -%}
+    {%- set sniffed = run_query(
+        "select Delimiter, Quote, Escape, Comment, SkipRows from sniff_csv('"
+        ~ first_file | replace("'", "''") ~ "', ignore_errors = true)"
+    ).rows[0] -%}
+    {%- set options = [] -%}
+    {%- for name, unseen in [('delim', ','), ('quote', '"'), ('escape', '"'), ('comment', '')] -%}
+        {%- set text = unseen if sniffed[loop.index0] == '(empty)' else sniffed[loop.index0] -%}
+        {%- do options.append(name ~ " = '" ~ text | replace("'", "''") ~ "'") -%}
+    {%- endfor -%}
+    {%- do options.append('skip = ' ~ sniffed[4]) -%}
+    {{ return(options) }}
+{%- endmacro %}
+
+{#-
+    Fail with a readable message (not a reader's error) when a raw file, or one part of a folder,
+    has 0 bytes: an export that wrote nothing must not replace the warehouse with empty tables,
+    and a 0-byte file is never a valid table.
+-#}
+{% macro check_raw_files_have_bytes(path, table_name) -%}
+    {%- set empty = run_query(
+        "select filename from read_blob('" ~ path ~ "') where size = 0 order by filename limit 1"
+    ).rows -%}
+    {%- if empty | length > 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw file empty: " ~ empty[0][0] ~ " has 0 bytes (raw table '" ~ table_name ~ "'). "
             ~ "The export that writes it probably failed; rerun it, then rerun the build."
         ) }}
     {%- endif -%}
+{%- endmacro %}
+
+{#-
+    Fail naming the file and the line when a raw CSV has a line that does not split into the
+    header's columns (a value with an unquoted comma, a line cut short). Wherever that line is,
+    the reader alone would stop at it with its own error, which offers reader options nobody
+    can pass here; so every line is read once here, with the lines that do not fit set aside
+    (store_rejects) to be named. scripts/raw_files.py check_csv_lines does the same for the
+    scripts.
+-#}
+{% macro check_raw_csv_lines(path, dialect, table_name) -%}
+    {%- set problems = {
+        'TOO MANY COLUMNS': [
+            'more fields than the header',
+            'a value with a comma is probably not quoted (such as VP, Engineering): quote it in '
+            ~ 'the export, or fix the line',
+        ],
+        'MISSING COLUMNS': [
+            'fewer fields than the header',
+            'the line is cut short, or a value holding a line break is not quoted: fix the line '
+            ~ 'in the export',
+        ],
+        'UNQUOTED VALUE': [
+            'a quote inside a value that is not escaped',
+            'write the quote twice ("") in the export, or fix the line',
+        ],
+        'INVALID ENCODING': ['text that is not UTF-8', 'export the file as UTF-8'],
+        'LINE SIZE OVER MAXIMUM': [
+            'no end within the longest line the reader takes',
+            'a quote is probably never closed: fix the line in the export',
+        ],
+    } -%}
+    {%- do lead_scoring.drop_raw_csv_reject_tables() -%}
+    {#- a null string no export writes: an empty field is then a value, which the reader does
+        not drop past the header's last column (it drops empty ones without a word, and with
+        them the sign of a value shifted by an unquoted comma when the last column is empty) -#}
+    {%- do run_query('select count(*) from ' ~ lead_scoring.raw_csv_reader(path, dialect + [
+        "nullstr = 'no field is null in the line check'",
+        'ignore_errors = true',
+        'store_rejects = true',
+        "rejects_table = 'raw_csv_rejected_lines'",
+        "rejects_scan = 'raw_csv_scans'",
+    ])) -%}
+    {%- set rejected = run_query("
+        with rejected as (
+            select scans.file_path, rejects.line, rejects.column_idx,
+                cast(rejects.error_type as varchar) as error_type, rejects.error_message
+            from raw_csv_rejected_lines as rejects
+            inner join raw_csv_scans as scans
+                on rejects.scan_id = scans.scan_id and rejects.file_id = scans.file_id
+        )
+        select file_path, line, error_type, error_message,
+            (select count(distinct (file_path, line)) from rejected) as rejected_lines
+        from rejected
+        order by file_path, line, column_idx
+        limit 1
+    ").rows -%}
+    {%- do lead_scoring.drop_raw_csv_reject_tables() -%}
+    {%- if rejected | length > 0 -%}
+        {%- set file_path, line, error_type, detail, rejected_lines = rejected[0] -%}
+        {%- set problem, advice = problems.get(
+            error_type, ['a value that cannot be read as CSV', 'fix the line in the export']
+        ) -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw file " ~ file_path ~ ", line " ~ line ~ ": " ~ problem ~ " (" ~ detail ~ "); "
+            ~ advice ~ ", and rerun."
+            ~ (" " ~ rejected_lines ~ " lines of raw table '" ~ table_name ~ "' cannot be read."
+                if rejected_lines > 1 else "")
+        ) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro drop_raw_csv_reject_tables() -%}
+    {%- do run_query('drop table if exists raw_csv_rejected_lines') -%}
+    {%- do run_query('drop table if exists raw_csv_scans') -%}
+{%- endmacro %}
+
+{#-
+    Fail with a readable message when a raw table has no rows: a header (a Parquet schema)
+    without a single row. Tables listed in the var raw_tables_allowed_empty (default: accounts,
+    sales_dispositions, opportunities, which a young CRM may not have yet) may have no rows.
+-#}
+{% macro check_raw_file_has_rows(path, reader, table_name) -%}
     {%- set allowed = var('raw_tables_allowed_empty', ['accounts', 'sales_dispositions', 'opportunities']) -%}
     {%- if table_name not in allowed -%}
         {%- set has_rows = run_query('select 1 from ' ~ reader ~ ' limit 1').rows | length -%}
@@ -107,26 +261,13 @@
 {%- endmacro %}
 
 {#- Fail with a readable message when a raw file lacks a column the source declares. -#}
-{% macro check_raw_columns(reader, source) -%}
+{% macro check_raw_columns(reader, path, source) -%}
     {%- set described = run_query('describe select * from ' ~ reader) -%}
     {%- set found = described.columns[0].values() | map('lower') | list -%}
     {%- set missing = source.columns.keys() | reject('in', found) | list -%}
-    {%- if missing | length > 1 and found | length == 1 and reader.startswith('read_csv(') -%}
-        {#- one column named like the whole header: the reader could not split the rows into
-            columns, usually because a row near the top has more fields than the header (an
-            unquoted comma in a value), so "lacks column(s)" would be the wrong advice -#}
-        {{ exceptions.raise_compiler_error(
-            "Raw table '" ~ source.identifier ~ "' (" ~ reader ~ ") could not be split into "
-            ~ "columns: the whole header '" ~ found[0] ~ "' came out as one column. A row near "
-            ~ "the top probably has more or fewer fields than the header (a value with an "
-            ~ "unquoted comma, such as VP, Engineering?): quote that value or fix the row, and "
-            ~ "rerun. To find the row, read the file with the comma named: "
-            ~ "duckdb -c \"select * from read_csv('<file>', delim = ',', header = true)\"."
-        ) }}
-    {%- endif -%}
     {%- if missing | length > 0 -%}
         {{ exceptions.raise_compiler_error(
-            "Raw table '" ~ source.identifier ~ "' (" ~ reader ~ ") lacks column(s): " ~ missing | join(', ')
+            "Raw table '" ~ source.identifier ~ "' (" ~ path ~ ") lacks column(s): " ~ missing | join(', ')
             ~ ". It has: " ~ found | join(', ') ~ ". Rename or add the column(s) in the raw file; "
             ~ "the expected layout is in models/staging/_raw__sources.yml."
         ) }}

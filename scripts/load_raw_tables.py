@@ -7,10 +7,11 @@ with the spec's column types, from the same files::
     LEAD_SCORING_TARGET=postgres python scripts/load_raw_tables.py --raw-dir data/demo
     python scripts/load_raw_tables.py --raw-dir /data/exports --target spark --schema raw
 
-Each table is read from ``<table>.parquet`` or, failing that, ``<table>.csv`` (header row) in
-the raw folder, and replaces the table of the same name. Values that do not convert to the
-column's type (e.g. an unparseable timestamp in a CSV file) are loaded as null and counted in a
-warning; staging then treats them like any other null.
+Each table is read from the raw folder in any layout of scripts/raw_files.py (one Parquet, CSV
+or gzip-compressed CSV file, or a folder of parts), as the DuckDB target reads it, and replaces
+the table of the same name. Values that do not convert to the column's type (e.g. an
+unparseable timestamp in a CSV file) are loaded as null and counted in a warning; staging then
+treats them like any other null.
 
 Connection settings are those of the target's output in ``profiles.yml``, rendered as dbt
 renders them (scripts/profile_settings.py), so the tables land where dbt reads them; the
@@ -21,7 +22,8 @@ environment variables that set them are in the README ("Running on PostgreSQL / 
 - spark (local session): the output's ``server_side_parameters`` (master, driver memory,
   warehouse folder and metastore, time zone...), with ANSI mode off for the loading casts.
 
-Exit codes: 0 loaded, 2 a raw file or column is missing, or the warehouse is unreachable.
+Exit codes: 0 loaded, 2 a raw file or column is missing, a table is in two layouts, a file has
+0 bytes, a CSV line does not split into the header's columns, or the warehouse is unreachable.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ if str(SCRIPTS_DIR) not in sys.path:
     sys.path.insert(0, str(SCRIPTS_DIR))
 
 import profile_settings  # noqa: E402  (a sibling module; scripts/ is no package)
+import raw_files  # noqa: E402
 
 # The spec's §2 layout: table -> column -> kind.
 RAW_TABLES: dict[str, dict[str, str]] = {
@@ -118,31 +121,20 @@ LOADING_SPARK_SETTINGS = {"spark.sql.ansi.enabled": "false"}
 
 
 class LoadError(Exception):
-    """A problem the user must fix (missing file or column, unreachable warehouse)."""
+    """A problem the user must fix: a missing column, an unreachable warehouse.
+
+    A raw file's own problems (missing, in two layouts, empty, an unreadable CSV line) are
+    raw_files.RawFileError.
+    """
 
 
 def sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def raw_file_reader(raw_dir: Path, table: str) -> str:
-    """The DuckDB table function reading one raw table (Parquet first, then CSV)."""
-    parquet = raw_dir / f"{table}.parquet"
-    csv = raw_dir / f"{table}.csv"
-    if parquet.is_file() and csv.is_file():
-        raise LoadError(
-            f"Two raw files for table '{table}': {parquet} and {csv}. Keep the current export "
-            "and delete or move the other: which one is meant cannot be guessed."
-        )
-    if parquet.is_file():
-        return f"read_parquet({sql_string(parquet.as_posix())})"
-    if csv.is_file():
-        return f"read_csv({sql_string(csv.as_posix())}, header = true, all_varchar = true)"
-    raise LoadError(
-        f"Raw file missing: neither {parquet} nor {csv} exists. Point --raw-dir (or "
-        "LEAD_SCORING_RAW_DIR) at the folder holding the five raw tables (leads, accounts, "
-        "events, sales_dispositions, opportunities)."
-    )
+def raw_file_reader(connection: duckdb.DuckDBPyConnection, raw_dir: Path, table: str) -> str:
+    """The DuckDB table function reading one raw table, in whichever layout it is in."""
+    return raw_files.reader(connection, raw_files.find_raw_table(raw_dir, table))
 
 
 def file_columns(connection: duckdb.DuckDBPyConnection, reader: str) -> dict[str, str]:
@@ -154,17 +146,21 @@ def file_columns(connection: duckdb.DuckDBPyConnection, reader: str) -> dict[str
 def typed_select(connection: duckdb.DuckDBPyConnection, raw_dir: Path, table: str) -> str:
     """A DuckDB query returning the table's spec columns in the spec's types.
 
-    Raises LoadError naming the file and the missing columns.
+    Raises RawFileError naming a file that is missing, empty, or has a CSV line that does not
+    split into the header's columns (and the line), and LoadError naming the missing columns.
     """
-    reader = raw_file_reader(raw_dir, table)
+    raw_table = raw_files.find_raw_table(raw_dir, table)
+    raw_files.check_files_have_bytes(raw_table)
+    raw_files.check_csv_lines(connection, raw_table)
+    reader = raw_files.reader(connection, raw_table)
     found = file_columns(connection, reader)
     columns = RAW_TABLES[table]
     missing = [name for name in columns if name not in found]
     if missing:
         raise LoadError(
-            f"Raw table '{table}' ({reader}) lacks column(s): {', '.join(missing)}. It has: "
-            f"{', '.join(found)}. Rename or add the column(s) in the raw file; the expected "
-            "layout is in models/staging/_raw__sources.yml."
+            f"Raw table '{table}' ({raw_table.pattern}) lacks column(s): {', '.join(missing)}. "
+            f"It has: {', '.join(found)}. Rename or add the column(s) in the raw file; the "
+            "expected layout is in models/staging/_raw__sources.yml."
         )
     selected = ", ".join(
         f'try_cast("{found[name]}" as {TYPES["duckdb"][kind]}) as {name}'
@@ -177,7 +173,7 @@ def count_unconverted(
     connection: duckdb.DuckDBPyConnection, raw_dir: Path, table: str
 ) -> dict[str, int]:
     """Per column, how many non-null raw values do not convert to the column's type."""
-    reader = raw_file_reader(raw_dir, table)
+    reader = raw_file_reader(connection, raw_dir, table)
     found = file_columns(connection, reader)
     checks = [
         (
@@ -381,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     try:
         rows = load(args.raw_dir, args.target, args.schema)
-    except (LoadError, profile_settings.ProfileError) as exc:
+    except (LoadError, raw_files.RawFileError, profile_settings.ProfileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for table, count in rows.items():

@@ -88,6 +88,7 @@ if str(SCRIPTS_DIR) not in sys.path:
 import build_comparison  # noqa: E402  (a sibling module; scripts/ is no package)
 import profile_settings  # noqa: E402
 import publishing  # noqa: E402
+import raw_files  # noqa: E402
 import run_records  # noqa: E402
 
 PROJECT_DIR = SCRIPTS_DIR.parent
@@ -415,8 +416,8 @@ def export_locations(locations: Locations) -> None:
 
 
 def has_raw_leads(folder: Path) -> bool:
-    """Whether the folder holds a leads table (Parquet or CSV)."""
-    return any((folder / f"leads.{extension}").is_file() for extension in ("parquet", "csv"))
+    """Whether the folder holds a leads table, in any layout (a file or a folder of parts)."""
+    return bool(raw_files.layouts_present(folder, "leads"))
 
 
 def load_demo_generator() -> Callable[..., dict[str, int]]:

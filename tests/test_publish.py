@@ -673,6 +673,36 @@ def parquet_and_csv(raw: Path) -> None:
         )
 
 
+def parquet_and_folder(raw: Path) -> None:
+    (raw / "events").mkdir()
+    shutil.copy(raw / "events.parquet", raw / "events" / "part-00000.parquet")
+
+
+def csv_and_gzip_csv(raw: Path) -> None:
+    with duckdb.connect() as connection:
+        for name, options in (("leads.csv", ""), ("leads.csv.gz", ", compression gzip")):
+            connection.execute(
+                f"copy (select * from read_parquet('{raw / 'leads.parquet'}')) "
+                f"to '{raw / name}' (header true{options})"
+            )
+    (raw / "leads.parquet").unlink()
+
+
+def ragged_csv_line_3000(raw: Path) -> None:
+    csv_path = raw / "events.csv"
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"copy (select * from read_parquet('{raw / 'events.parquet'}')) "
+            f"to '{csv_path}' (header true)"
+        )
+    (raw / "events.parquet").unlink()
+    lines = csv_path.read_text().splitlines(keepends=True)
+    cells = lines[2999].split(",")
+    cells[2] = "webinar, live"  # event_type, unquoted: one field too many
+    lines[2999] = ",".join(cells)
+    csv_path.write_text("".join(lines))
+
+
 def ragged_csv_row(raw: Path) -> None:
     csv_path = raw / "leads.csv"
     with duckdb.connect() as connection:
@@ -708,14 +738,27 @@ def won_as_words(raw: Path) -> None:
     )
 
 
+def overflowing_numbers(raw: Path) -> None:
+    rewrite_parquet(raw, "accounts", "select * replace ('1e309' as annual_revenue) from t")
+    rewrite_parquet(raw, "opportunities", "select * replace ('-1e309' as amount) from t")
+
+
 BAD_INPUTS = [
-    pytest.param(missing_file, 2, ["Raw file missing: neither", "events.parquet"], id="missing"),
+    pytest.param(
+        missing_file,
+        2,
+        ["Raw file missing for table 'events'", "has none of events.parquet, events.csv,"],
+        id="missing",
+    ),
     pytest.param(zero_bytes, 2, ["Raw file empty:", "leads.parquet has 0 bytes"], id="0-bytes"),
     pytest.param(
         header_only_csv, 2, ["leads.csv has no data rows, only a header"], id="header-only-csv"
     ),
     pytest.param(
-        missing_column, 2, ["Raw table 'accounts'", "lacks column(s): industry"], id="no-column"
+        missing_column,
+        2,
+        ["Raw table 'accounts' (", "accounts.parquet) lacks column(s): industry"],
+        id="no-column",
     ),
     pytest.param(
         renamed_column, 2, ["Raw table 'leads'", "lacks column(s): email", "e_mail"], id="renamed"
@@ -741,14 +784,32 @@ BAD_INPUTS = [
     pytest.param(
         parquet_and_csv,
         2,
-        ["Two raw files for table 'leads'", "leads.parquet and", "leads.csv"],
+        ["More than one raw file for table 'leads'", "leads.parquet and", "leads.csv"],
         id="parquet-and-csv",
+    ),
+    pytest.param(
+        parquet_and_folder,
+        2,
+        ["More than one raw file for table 'events'", "events.parquet and", "events/*.parquet"],
+        id="parquet-and-folder",
+    ),
+    pytest.param(
+        csv_and_gzip_csv,
+        2,
+        ["More than one raw file for table 'leads'", "leads.csv and", "leads.csv.gz"],
+        id="csv-and-gzip-csv",
     ),
     pytest.param(
         ragged_csv_row,
         2,
-        ["Raw table 'leads'", "could not be split into columns", "unquoted comma"],
+        ["leads.csv, line 11: more fields than the header", "quote it in the export"],
         id="ragged-csv-row",
+    ),
+    pytest.param(
+        ragged_csv_line_3000,
+        2,
+        ["events.csv, line 3000: more fields than the header", "quote it in the export"],
+        id="ragged-csv-line-3000",
     ),
     pytest.param(
         accounts_without_rows,
@@ -767,6 +828,17 @@ BAD_INPUTS = [
         1,
         ["raw table opportunities:", "are unparseable_is_won, more than the limit of 5%"],
         id="is_won-words",
+    ),
+    pytest.param(
+        overflowing_numbers,
+        1,
+        [
+            "raw table accounts:",
+            "are unparseable_annual_revenue, more than the limit of 5%",
+            "raw table opportunities:",
+            "are unparseable_amount, more than the limit of 5%",
+        ],
+        id="overflowing-numbers",
     ),
     pytest.param(
         duplicated_keys,
@@ -797,6 +869,7 @@ def test_bad_raw_input_fails_clearly_and_publishes_nothing(
         assert message in run.output, run.output[-4000:]
     assert "is unchanged" in run.output
     assert "Traceback" not in run.output
+    assert "Possible fixes" not in run.output  # a reader's advice on options nobody can pass
     assert file_hash(home.published) == before
     assert home.record(run.run_id)["outcome"] == ("not_run" if code == 2 else "failed")
 

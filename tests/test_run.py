@@ -609,13 +609,59 @@ def test_time_zones_in_raw_timestamps_give_the_same_utc_instants(
         env={"TZ": "America/New_York"},
     )
     assert code == 0, output[-3000:]
-    shifted, plain = marts_rows(warehouse), marts_rows(built.warehouse)
-    assert sorted(shifted) == sorted(plain)
-    for table, rows in plain.items():
-        assert len(shifted[table]) == len(rows), f"marts.{table} differs"
-        for left, right in zip(shifted[table], rows, strict=True):
+    assert_same_marts(warehouse, built.warehouse)
+
+
+def assert_same_marts(warehouse: Path, expected: Path) -> None:
+    """Every mart of `warehouse` holds the rows of `expected`'s, within the spec's tolerance."""
+    rows, expected_rows = marts_rows(warehouse), marts_rows(expected)
+    assert sorted(rows) == sorted(expected_rows)
+    for table, wanted in expected_rows.items():
+        assert len(rows[table]) == len(wanted), f"marts.{table} differs"
+        for left, right in zip(rows[table], wanted, strict=True):
             same = all(same_within_spec(a, b) for a, b in zip(left, right, strict=True))
             assert same, f"marts.{table} differs: {left} != {right}"
+
+
+@pytest.mark.slow
+def test_raw_tables_in_parts_and_gzip_give_the_same_marts(
+    run_orchestrator: RunOrchestrator,
+    project_copy: Path,
+    tmp_path: Path,
+    raw_data: RawData,
+    built: Run,
+) -> None:
+    """The raw tables as export tools write them: events as a folder of Parquet parts (with the
+    _SUCCESS marker Spark leaves), leads as gzip-compressed CSV, opportunities as a folder of
+    CSV parts; each is read as the one file it stands for."""
+    assert built.code == 0, built.output
+    raw_dir = tmp_path / "raw"
+    for folder in ("events", "opportunities"):
+        (raw_dir / folder).mkdir(parents=True)
+    (raw_dir / "events" / "_SUCCESS").touch()
+    shutil.copy(raw_data.folder / "accounts.parquet", raw_dir)
+    shutil.copy(raw_data.folder / "sales_dispositions.parquet", raw_dir)
+    with duckdb.connect() as connection:
+        for table, folder, extension, options in (
+            ("events", "events/", "parquet", "format parquet"),
+            ("opportunities", "opportunities/", "csv", "header true"),
+        ):
+            for part in range(3):
+                connection.execute(
+                    "copy (select * exclude (part) from (select *, row_number() over () % 3 "
+                    f"as part from {raw_file(raw_data, table)}) where part = {part}) "
+                    f"to '{raw_dir / f'{folder}part-{part:05d}.{extension}'}' ({options})"
+                )
+        connection.execute(
+            f"copy (select * from {raw_file(raw_data, 'leads')}) "
+            f"to '{raw_dir / 'leads.csv.gz'}' (header true, compression gzip)"
+        )
+    warehouse = tmp_path / "warehouse" / "lead_scoring.duckdb"
+    code, output = run_orchestrator(
+        project_copy, "--as-of", AS_OF, raw_dir=raw_dir, duckdb_path=warehouse
+    )
+    assert code == 0, output[-3000:]
+    assert_same_marts(warehouse, built.warehouse)
 
 
 @pytest.mark.slow
@@ -634,7 +680,10 @@ def test_missing_raw_file_exits_2_and_names_it(
         duckdb_path=tmp_path / "env" / "ignored.duckdb",
     )
     assert code == 2, output
-    assert f"Raw file missing: neither {raw_dir}/events.parquet" in output
+    assert f"Raw file missing for table 'events': {raw_dir} has none of events.parquet," in output
+    assert "events/*.parquet" in output and "events.csv.gz" in output
+    # never advice that would write demo files into the user's export folder
+    assert "generate_demo_data.py" not in output and "--out" not in output
     assert "Traceback" not in output
     # The flags won over the environment: the run's record and build are next to the flag's
     # path, and nothing was published (a failed run never touches the published file).
@@ -675,6 +724,28 @@ def test_selection_matching_nothing_exits_2(
     )
     assert code == 2, output
     assert "'no_such_model' does not match any enabled nodes" in output
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "leads.parquet",
+        "leads.csv",
+        "leads.csv.gz",
+        "leads/part-0.parquet",
+        "leads/part-00000.csv",
+        "leads/part-00000.csv.gz",
+    ],
+)
+def test_a_leads_table_in_any_layout_is_raw_data(tmp_path: Path, layout: str) -> None:
+    """The demo folder is raw data in any layout a table may take: demo files are never written
+    beside a real export."""
+    run = load_script("run")
+    (tmp_path / "leads").mkdir()
+    (tmp_path / "leads" / "_SUCCESS").touch()  # a marker alone is no table
+    assert not run.has_raw_leads(tmp_path)
+    (tmp_path / layout).write_bytes(b"lead_id\nL1\n")
+    assert run.has_raw_leads(tmp_path)
 
 
 @pytest.mark.slow

@@ -15,11 +15,11 @@ renamed as (
         {{ clean_text('country', 'upper') }} as country,
         ---------- numerics
         {{ try_cast(clean_text('employee_count'), dbt.type_bigint()) }} as employee_count,
-        {{ try_cast(clean_text('annual_revenue'), type_double()) }} as annual_revenue,
-        ---------- data quality: a value there but not a number ('5,738', '$2M') is read as null
+        {{ clean_double('annual_revenue') }} as annual_revenue,
+        ---------- data quality: a value there but not a number ('5,738', '$2M', '1e309') is read as null
         {{ is_unparseable('employee_count', try_cast(clean_text('employee_count'), dbt.type_bigint())) }}
             as is_unparseable_employee_count,
-        {{ is_unparseable('annual_revenue', try_cast(clean_text('annual_revenue'), type_double())) }}
+        {{ is_unparseable('annual_revenue', clean_double('annual_revenue')) }}
             as is_unparseable_annual_revenue
     from source
 ),

@@ -10,7 +10,7 @@ renamed as (
         {{ clean_text('opportunity_id') }} as opportunity_id,
         {{ clean_text('lead_id') }} as lead_id,
         ---------- numerics
-        {{ try_cast(clean_text('amount'), type_double()) }} as amount,
+        {{ clean_double('amount') }} as amount,
         ---------- booleans
         {{ try_cast(clean_text('is_won', 'lower'), dbt.type_boolean()) }} as is_won,
         ---------- timestamps
@@ -18,8 +18,8 @@ renamed as (
         {{ clean_timestamp('closed_at', source('raw', 'opportunities')) }} as closed_at,
         ---------- data quality
         {{ raw_timestamp_issue('created_at', source('raw', 'opportunities')) }} as timestamp_issue,
-        -- a value there but unreadable ('$12,000', 'Won', '31/31/2026') is read as null
-        {{ is_unparseable('amount', try_cast(clean_text('amount'), type_double())) }} as is_unparseable_amount,
+        -- a value there but unreadable ('$12,000', '1e309', 'Won', '31/31/2026') is read as null
+        {{ is_unparseable('amount', clean_double('amount')) }} as is_unparseable_amount,
         {{ is_unparseable('is_won', try_cast(clean_text('is_won', 'lower'), dbt.type_boolean())) }}
             as is_unparseable_is_won,
         {{ is_unparseable_timestamp('closed_at', source('raw', 'opportunities')) }} as is_unparseable_closed_at
