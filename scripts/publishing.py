@@ -407,9 +407,9 @@ def release_dbt_duckdb() -> None:
 def write_build_info(database: Path, info: dict[str, Any]) -> None:
     """Write ops.build_info (one row: which run built this file, as of when) and CHECKPOINT.
 
-    Opens the file read-write in this process: while dbt-duckdb still holds it, DuckDB hands
-    out a connection to that same database, so this works before and after
-    release_dbt_duckdb(). CHECKPOINT moves everything from the write-ahead log into the file.
+    Opens the file read-write in this process, after release_dbt_duckdb(): while dbt-duckdb
+    holds it, opened with the profile's config_options, DuckDB refuses a connection with
+    another configuration. CHECKPOINT moves everything from the write-ahead log into the file.
     """
     import duckdb
 
@@ -493,13 +493,14 @@ def unhashed_pii(database: Path, columns: list[tuple[str, str]]) -> list[str]:
     return problems
 
 
-def keep_only_schemas(database: Path, schemas: tuple[str, ...]) -> Path:
+def keep_only_schemas(database: Path, schemas: tuple[str, ...], config: dict[str, str]) -> Path:
     """Rewrite `database` as a fresh file holding only the tables of `schemas`.
 
     Used for --hash-pii: staging views, intermediate tables, stored test failures and the raw
     file views still carry the emails, and a DROP would leave their bytes in free blocks of the
     file. Copying the kept tables into a new file leaves no trace of the rest. The new file
-    replaces `database` (same name, so the same catalog name).
+    replaces `database` (same name, so the same catalog name); `config` is duckdb.connect()'s
+    for it (its storage format: scripts/storage_format.py).
     """
     import duckdb
 
@@ -508,7 +509,7 @@ def keep_only_schemas(database: Path, schemas: tuple[str, ...]) -> Path:
     fresh = fresh_dir / database.name
     fresh.unlink(missing_ok=True)
     escaped = str(database).replace("'", "''")
-    with duckdb.connect(str(fresh)) as connection:
+    with duckdb.connect(str(fresh), config=config) as connection:
         connection.execute(f"attach '{escaped}' as build_source (read_only)")
         tables = connection.execute(
             "select schema_name, table_name from duckdb_tables()"

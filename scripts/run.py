@@ -32,6 +32,8 @@ The default command (also spelled `build`) is one production run, safe to schedu
    the same way to its own file, `<warehouse folder>/backfills/as_of-<as_of>/<file name>`,
    and the published warehouse, its kept builds and the link dbt opens builds by stay as they
    are. --replace-published publishes it over the published warehouse instead.
+   Files are written in the DuckDB storage format profiles.yml names (config_options),
+   so DuckDB readers older than the one that builds open them (scripts/storage_format.py).
 5. It writes the run record `<warehouse folder>/runs/<run_id>.json` (timings, test results,
    dirty rows, the comparison) and the readable log `runs/<run_id>.log`; `history` lists them.
 
@@ -90,6 +92,7 @@ import profile_settings  # noqa: E402
 import publishing  # noqa: E402
 import raw_files  # noqa: E402
 import run_records  # noqa: E402
+import storage_format  # noqa: E402
 
 PROJECT_DIR = SCRIPTS_DIR.parent
 RAW_DIR_ENV = "LEAD_SCORING_RAW_DIR"
@@ -532,6 +535,16 @@ def target_adapter_type(target: str | None) -> str | None:
     """
     try:
         return profile_settings.render(profile_settings.output(target)["type"])
+    except Exception:
+        return None
+
+
+def target_storage_version(target: str | None) -> str | None:
+    """The DuckDB storage format a target of profiles.yml creates files in (its config_options'
+    storage_compatibility_version, e.g. 'v1.4.0'); None when it sets none or cannot tell."""
+    try:
+        options = profile_settings.output(target).get("config_options") or {}
+        return profile_settings.render(options.get("storage_compatibility_version")) or None
     except Exception:
         return None
 
@@ -1294,6 +1307,7 @@ class BuildRun:
         self.publishes = adapter_type in (None, "duckdb")
         # the published build's as_of when this run is a backfill that writes its own file
         self.backfill_of: datetime | None = None
+        self.storage_version = target_storage_version(args.target)
 
     @property
     def build_dir(self) -> Path:
@@ -1576,8 +1590,14 @@ class BuildRun:
                     raise publishing.PublishError(
                         "--hash-pii, but PII columns are not hashed: " + "; ".join(problems)
                     )
-                publishing.keep_only_schemas(self.build_file, PUBLISHED_SCHEMAS_WITHOUT_PII)
+                publishing.keep_only_schemas(
+                    self.build_file,
+                    PUBLISHED_SCHEMAS_WITHOUT_PII,
+                    storage_format.connect_config(self.storage_version),
+                )
             self.destination.parent.mkdir(parents=True, exist_ok=True)
+            # a copy of a warehouse published before profiles.yml named the format keeps its own
+            storage_format.rewrite_for_readers(self.build_file, self.storage_version)
             publishing.publish_file(self.build_file, self.destination, self.run_id)
         except (publishing.PublishError, duckdb.Error, OSError) as error:
             reason = f"built and tested, but not published: {error}"
@@ -1807,6 +1827,8 @@ def rollback_command(args: argparse.Namespace) -> int:
 def rollback(
     layout: publishing.Layout, wanted: str | None, run_id: str, record: run_records.RunRecord
 ) -> int:
+    import duckdb
+
     current_info = publishing.read_build_info(layout.published) or {}
     current = str(current_info["run_id"]) if current_info.get("run_id") else None
     chosen, why_not = choose_rollback(kept_builds(layout), current, wanted)
@@ -1827,12 +1849,20 @@ def rollback(
         print(f"Nothing rolled back: {message}.", file=sys.stderr)
         record.finish("not_run", EXIT_NOT_RUN, message)
         return EXIT_NOT_RUN
+    storage_version = target_storage_version(None)
     try:
+        # a build kept from before profiles.yml named the storage format is in DuckDB's own
+        rewritten_from = storage_format.rewrite_for_readers(source, storage_version)
         publishing.publish_file(source, layout.published, run_id)
-    except publishing.PublishError as error:
+    except (publishing.PublishError, duckdb.Error, OSError) as error:
         print(f"Nothing rolled back: {error}", file=sys.stderr)
         record.finish("failed", EXIT_FAILED, str(error))
         return EXIT_FAILED
+    if rewritten_from:
+        print(
+            f"The kept build of run {chosen} was in DuckDB's storage format {rewritten_from}: "
+            f"rewritten in {storage_version}, which DuckDB {storage_version} and newer open."
+        )
     replaced = f"run {current}" if current else "the previous file"
     print(
         f"Rolled back: {layout.published} is now run {chosen} (as of {info.get('as_of')}), "

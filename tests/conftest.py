@@ -5,6 +5,7 @@
   (`copy_project` makes one anywhere, e.g. for a module-scoped fixture).
 - `run_orchestrator`: runs a project's scripts/run.py in a subprocess, always on its own DuckDB
   file (DuckDB allows one writer per file), and returns (exit code, stdout + stderr).
+- `read_with_duckdb_cli`: a query's answer as the DuckDB 1.5 command line reads it from a file.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 ORCHESTRATOR_ENV = ("LEAD_SCORING_RAW_DIR", "LEAD_SCORING_DUCKDB_PATH", "LEAD_SCORING_TARGET")
 RUN_TIMEOUT_SECONDS = 300
 
+# requirements-dev.txt: DuckDB's command line 1.5, older than the DuckDB that builds
+DUCKDB_CLI = Path(sys.executable).with_name("duckdb")
+
 RAW_LEADS = 300
 RAW_EVENTS_PER_LEAD = 15.0
 RAW_SEED = 7
@@ -42,6 +46,31 @@ def load_script(name: str) -> ModuleType:
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def read_with_duckdb_cli(database: Path, sql: str) -> str:
+    """The answer to `sql` (CSV without a header) as the DuckDB 1.5 command line reads the file.
+
+    BI tools read with a DuckDB of their own, often older than the one that builds, and such a
+    DuckDB refuses a file in a newer storage format ("Trying to read a database file with
+    version number 69, but we can only read versions between 64 and 68").
+    """
+    assert DUCKDB_CLI.is_file(), (
+        "no DuckDB CLI: pip install -c constraints.txt -r requirements-dev.txt"
+    )
+    version = subprocess.run(
+        [str(DUCKDB_CLI), "--version"], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert version.stdout.startswith("v1.5."), version.stdout
+    completed = subprocess.run(
+        [str(DUCKDB_CLI), "-readonly", str(database), "-csv", "-noheader", "-c", sql],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return completed.stdout.strip()
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from conftest import (
     RawData,
     RunOrchestrator,
     load_script,
+    read_with_duckdb_cli,
 )
 from dbt_harness import copy_project, marts_rows, same_within_spec
 
@@ -72,6 +73,15 @@ def query(database: Path, sql: str) -> list[tuple[Any, ...]]:
 
 def published_run(database: Path) -> str:
     return str(query(database, "select run_id from ops.build_info")[0][0])
+
+
+def leads_read_by_duckdb_cli(database: Path) -> int:
+    """The rows of marts.dim_leads as the DuckDB 1.5 command line reads them from the file."""
+    return int(read_with_duckdb_cli(database, "select count(*) from marts.dim_leads"))
+
+
+def leads(database: Path) -> int:
+    return int(query(database, "select count(*) from marts.dim_leads")[0][0])
 
 
 def orchestrator_env(duckdb_path: Path, raw_dir: Path | None) -> dict[str, str]:
@@ -544,6 +554,42 @@ def test_replace_published_publishes_an_earlier_as_of_and_says_it_compares_a_lat
     assert "(the published build is as of a later date than this build, 2026-10-01" in output
 
 
+def test_duckdb_15_readers_open_the_published_warehouse(
+    first: Finished, rerun: Finished, home: Home
+) -> None:
+    """A full build (first) and an incremental one, which continues a copy (rerun)."""
+    for run in (first, rerun):
+        build = home.build_file(run.run_id)
+        assert leads_read_by_duckdb_cli(build) == leads(build) > 0
+    assert leads_read_by_duckdb_cli(home.published) == leads(home.published)
+
+
+def in_duckdb_own_format(database: Path, copy: Path) -> Path:
+    """A copy of a warehouse file in DuckDB's own storage format, as every file was written
+    before profiles.yml named one (no DuckDB older than the one that wrote it opens it)."""
+    copy.parent.mkdir(parents=True)
+    with duckdb.connect(str(copy)) as connection:
+        connection.execute(f"attach '{database}' as original (read_only)")
+        connection.execute(f"copy from database original to {copy.stem}")
+    return copy
+
+
+def test_a_warehouse_published_in_duckdb_own_format_is_republished_for_older_readers(
+    first: Finished, run_orchestrator: RunOrchestrator, home: Home, tmp_path: Path
+) -> None:
+    published = in_duckdb_own_format(
+        home.build_file(first.run_id), tmp_path / "warehouse" / "lead_scoring.duckdb"
+    )
+    with pytest.raises(AssertionError, match="we can only read versions"):
+        leads_read_by_duckdb_cli(published)
+    code, output = run_orchestrator(
+        home.project, "--as-of", SECOND_AS_OF, duckdb_path=published, raw_dir=home.raw_dir
+    )
+    assert code == 0, output[-3000:]
+    assert "mode:       incremental" in output  # it continued a copy of that file
+    assert leads_read_by_duckdb_cli(published) == leads(published) > 0
+
+
 # ---------------------------------------------------------------------------------------------
 # Rollback and history (they change the published file: after the scenario's readers)
 # ---------------------------------------------------------------------------------------------
@@ -568,6 +614,7 @@ def test_rollback_republishes_the_previous_then_a_named_build(
     assert published_run(home.published) == first.run_id
     assert marts_rows(home.published) == marts_rows(home.build_file(first.run_id))
     assert query(home.published, "select count(*) from staging.stg_raw__leads")[0][0] > 0
+    assert leads_read_by_duckdb_cli(home.published) == leads(home.published)
 
     nothing_older = orchestrate("rollback")
     assert nothing_older.code == 2
@@ -964,6 +1011,7 @@ def test_hash_pii_publishes_marts_with_hashed_emails_only(
     for lead, email in checked:
         assert hashed[lead.strip()] == hashlib.sha256(email.encode()).hexdigest()
     assert query(published, "select hash_pii from ops.build_info")[0][0] is True
+    assert leads_read_by_duckdb_cli(published) == leads(published)  # the marts-only file
     # a run without --hash-pii would publish the emails to the same audience: refused
     before = file_hash(published)
     code, output = run_orchestrator(home.project, duckdb_path=published, raw_dir=fresh)

@@ -16,7 +16,7 @@ from types import ModuleType
 
 import duckdb
 import pytest
-from conftest import load_script
+from conftest import load_script, read_with_duckdb_cli
 
 
 @pytest.fixture(scope="module")
@@ -176,6 +176,51 @@ def test_publish_copies_where_the_file_system_has_no_hard_links(
     assert not published.samefile(build)
     assert published.read_bytes() == build.read_bytes()
     assert not list(published.parent.glob("*.publishing"))
+
+
+def test_a_file_in_duckdb_own_format_is_rewritten_for_older_readers(
+    run: ModuleType, tmp_path: Path
+) -> None:
+    storage = run.storage_format
+    database = tmp_path / "lead_scoring.duckdb"
+    with duckdb.connect(str(database)) as connection:  # DuckDB's own, newest format
+        connection.execute("create schema marts")
+        connection.execute("create table marts.dim_leads as select range as x from range(5)")
+        connection.execute(
+            "create view marts.total as select sum(x) as total from lead_scoring.marts.dim_leads"
+        )
+    own_format = storage.oldest_reader(database)
+    assert own_format != "v1.4.0"
+    with pytest.raises(AssertionError, match="we can only read versions"):
+        read_with_duckdb_cli(database, "select 1")
+    assert storage.rewrite_for_readers(database, "v1.4.0") == own_format
+    assert storage.oldest_reader(database) == "v1.4.0"
+    assert read_with_duckdb_cli(database, "select total from marts.total") == "10"
+    assert storage.rewrite_for_readers(database, "v1.4.0") is None  # already readable
+    assert storage.rewrite_for_readers(database, None) is None
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["lead_scoring.duckdb"]
+
+
+def test_rollback_to_a_build_in_duckdb_own_format_publishes_it_for_older_readers(
+    run: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Builds kept from before profiles.yml named a storage format are in DuckDB's own."""
+    published = tmp_path / "lead_scoring.duckdb"
+    layout = run.publishing.Layout(published)
+    older, newer = "20261101T000000.000Z-aaaa", "20261102T000000.000Z-bbbb"
+    for run_id in (older, newer):
+        make_database(layout.build_file(run_id), run_id)
+        record = run.run_records.RunRecord.start(
+            layout.runs, run_id, "build", published_path=str(published)
+        )
+        record.finish("published", 0)
+    os.link(layout.build_file(newer), published)
+    assert run.main(["rollback", "--duckdb-path", str(published)]) == 0
+    output = capsys.readouterr().out
+    assert f"The kept build of run {older} was in DuckDB's storage format v" in output
+    assert "rewritten in v1.4.0, which DuckDB v1.4.0 and newer open" in output
+    assert read_with_duckdb_cli(published, "select run_id from ops.build_info") == older
+    assert published.samefile(layout.build_file(older))
 
 
 def test_prune_keeps_the_newest_successful_and_a_few_failed_builds(
