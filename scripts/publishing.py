@@ -496,9 +496,10 @@ def unhashed_pii(database: Path, columns: list[tuple[str, str]]) -> list[str]:
 def keep_only_schemas(database: Path, schemas: tuple[str, ...], config: dict[str, str]) -> Path:
     """Rewrite `database` as a fresh file holding only the tables of `schemas`.
 
-    Used for --hash-pii: staging views, intermediate tables, stored test failures and the raw
-    file views still carry the emails, and a DROP would leave their bytes in free blocks of the
-    file. Copying the kept tables into a new file leaves no trace of the rest. The new file
+    Used for --hash-pii: the raw file views read the emails from the raw folder when queried,
+    and staging and intermediate tables are no part of what that audience reads (their emails
+    are hashed too, macros/pii.sql); a DROP would leave their bytes in free blocks of the file.
+    Copying the kept tables into a new file leaves no trace of the rest. The new file
     replaces `database` (same name, so the same catalog name); `config` is duckdb.connect()'s
     for it (its storage format: scripts/storage_format.py).
     """

@@ -1020,6 +1020,43 @@ def test_hash_pii_publishes_marts_with_hashed_emails_only(
     assert file_hash(published) == before
 
 
+def raw_emails(raw_dir: Path) -> list[bytes]:
+    """The raw leads' email addresses, lower-cased and trimmed (staging's form of them)."""
+    with duckdb.connect() as connection:
+        rows = connection.execute(
+            "select distinct lower(trim(email))"
+            f" from read_parquet('{raw_dir / 'leads.parquet'}') where email like '%@%'"
+        ).fetchall()
+    return [row[0].encode() for row in rows]
+
+
+def test_a_failed_hash_pii_run_leaves_no_email_in_its_folder(
+    run_orchestrator: RunOrchestrator, home: Home, tmp_path: Path
+) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(home.raw_dir, raw)
+    duplicated_keys(raw)  # the leads' duplicate-key share test fails, after staging
+    published = tmp_path / "pii" / "lead_scoring.duckdb"
+    code, output = run_orchestrator(
+        home.project, "--hash-pii", "--as-of", SECOND_AS_OF, duckdb_path=published, raw_dir=raw
+    )
+    assert code == 1, output[-3000:]
+    assert "are duplicate_key, more than the limit" in output
+    build = published.parent / "builds" / run_id_of(output) / published.name
+    staged = [row[0] for row in query(build, "select email from staging.stg_raw__leads")]
+    assert staged and all(e is None or SHA256_HEX.fullmatch(e) for e in staged)  # kept, hashed
+    emails = raw_emails(raw)
+    assert len(emails) > 100
+    files = [path for path in published.parent.rglob("*") if path.is_file()]
+    assert {"lead_scoring.duckdb", "dbt.log", f"{run_id_of(output)}.log"} <= {
+        path.name for path in files
+    }
+    for path in files:
+        content = path.read_bytes().lower()
+        found = [email.decode() for email in emails if email in content]
+        assert not found, f"{path} holds {len(found)} email(s) in clear, e.g. {found[0]}"
+
+
 def test_a_select_build_needs_a_published_warehouse_and_keeps_its_as_of(
     first: Finished, run_orchestrator: RunOrchestrator, home: Home, tmp_path: Path
 ) -> None:

@@ -17,10 +17,7 @@ joined as (
         leads.account_id,
         ---------- lead attributes
         leads.email,
-        case
-            when {{ dbt.position("'@'", 'leads.email') }} > 0
-                then lower({{ dbt.split_part('leads.email', "'@'", -1) }})
-        end as email_domain,
+        leads.email_domain,
         leads.job_title,
         leads.country,
         leads.lead_source,

@@ -37,7 +37,13 @@ final as (
     select
         lead_id,
         account_id,
-        email,
+        -- hashed here, where the email enters the warehouse, when var hash_pii is true: no
+        -- table of a --hash-pii build holds it in clear (macros/pii.sql)
+        {{ mask_pii('ranked.email') }} as email,
+        case
+            when {{ dbt.position("'@'", 'ranked.email') }} > 0
+                then {{ dbt.split_part('ranked.email', "'@'", -1) }}
+        end as email_domain,
         job_title,
         country,
         lead_source,

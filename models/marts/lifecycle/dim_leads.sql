@@ -82,7 +82,7 @@ final as (
         leads.lead_id,
         leads.account_id,
         ---------- lead attributes
-        {{ mask_pii('leads.email') }} as email,
+        leads.email,  -- hashed in staging when var hash_pii is true
         leads.job_title,
         leads.country,
         leads.lead_source,

@@ -75,7 +75,7 @@ final as (
         fit_grade,
         engagement_band,
         ---------- attributes
-        email,  -- from dim_leads: already hashed there when var hash_pii is true
+        email,  -- hashed in staging when var hash_pii is true
         lead_source,
         top_reasons,
         ---------- scores
