@@ -57,7 +57,9 @@ Environment (a flag overrides its variable; both are passed to dbt as absolute p
 Exit codes: 0 success (warnings allowed; published); 1 a seed, model, test, hook or the source
 freshness check failed, or the build could not be published (nothing published); 2 dbt could
 not run (bad arguments, unknown target, a project that does not parse, a missing or empty raw
-file or column) or there is nothing to roll back to; 3 another run holds the lock.
+file or column), the warehouse folder cannot be written (also when it becomes unwritable during
+the run: the run stops at its next line, says so in one line and ends with its Result line), or
+there is nothing to roll back to; 3 another run holds the lock.
 """
 
 from __future__ import annotations
@@ -69,8 +71,8 @@ import csv
 import hashlib
 import importlib.metadata
 import importlib.util
-import io
 import json
+import logging
 import os
 import re
 import secrets
@@ -229,7 +231,8 @@ def add_warehouse_argument(parser: argparse.ArgumentParser) -> None:
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success (warnings allowed), 1 a seed, model, test or freshness check failed "
-    "or the build was not published, 2 dbt could not run, 3 another run holds the lock. "
+    "or the build was not published, 2 dbt could not run or the warehouse folder cannot be "
+    "written (also when it becomes unwritable during the run), 3 another run holds the lock. "
     "Subcommands: `rollback [--to RUN_ID]` republishes a kept build; `history [-n N]` lists "
     "the last runs."
 )
@@ -962,26 +965,84 @@ def result_line(code: int, nodes: list[Outcome], reason: str | None = None) -> s
 # ---------------------------------------------------------------------------------------------
 
 
-class Tee:
-    """A text stream that writes to the console stream and to the run log (without colours).
+class RunLogUnwritable(Exception):
+    """The run log can no longer be written: the warehouse folder that holds it became
+    unwritable during the run (a full disk, a read-only file system, a removed folder)."""
 
-    dbt's console logger writes to whatever sys.stdout is when a command starts, so replacing
-    sys.stdout for the run puts dbt's log into the run log as well.
+    def __init__(self, path: Path, error: OSError) -> None:
+        super().__init__(f"{path}: {error.strerror or error}")
+        self.path = path
+        self.reason = error.strerror or str(error)
+
+
+class RunLog:
+    """The run log file (without colours) that both Tees write to.
+
+    Nothing more is written to it after a write failed: it no longer holds the whole run. It
+    counts the lines written to it, so the Tees can stop the run one line later.
     """
 
-    def __init__(self, stream: Any, log: io.TextIOBase) -> None:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.failed: OSError | None = None
+        self.lines = 0
+        self._failed_on_line = 0
+        try:
+            self._file = path.open("a", encoding="utf-8")
+        except OSError as error:
+            raise RunLogUnwritable(path, error) from None
+
+    def write(self, text: str) -> None:
+        if self.failed is None:
+            try:
+                self._file.write(ANSI_ESCAPE.sub("", text))
+                self._file.flush()
+            except OSError as error:
+                self.failed = error
+                self._failed_on_line = self.lines
+        self.lines += text.count("\n")
+
+    def lost_an_earlier_line(self) -> bool:
+        """Whether a line before the one just ended could not be written."""
+        return self.failed is not None and self._failed_on_line < self.lines - 1
+
+    def flush(self) -> None:
+        with contextlib.suppress(OSError):
+            self._file.flush()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self._file.close()
+
+
+class Tee:
+    """A text stream that writes to the console stream and to the run log.
+
+    dbt's console logger writes to whatever sys.stdout is when a command starts, so replacing
+    sys.stdout for the run puts dbt's log into the run log as well. The console gets every
+    line. Once the run log lost a line, the end of the next one raises RunLogUnwritable: the
+    run stops instead of going on with a folder it cannot write, but a run whose very last
+    line (its verdict) was lost has finished (dbt's console log goes on to the console alone:
+    logging swallows the error, see teed_output).
+    """
+
+    def __init__(self, stream: Any, log: RunLog) -> None:
         self._stream = stream
         self._log = log
+        self.teeing = True
 
     def write(self, text: str) -> int:
         self._stream.write(text)
-        self._log.write(ANSI_ESCAPE.sub("", text))
-        self._log.flush()
+        if self.teeing:
+            self._log.write(text)
+            if text.endswith("\n") and self._log.lost_an_earlier_line():
+                raise RunLogUnwritable(self._log.path, self._log.failed)
         return len(text)
 
     def flush(self) -> None:
         self._stream.flush()
-        self._log.flush()
+        if self.teeing:
+            self._log.flush()
 
     def isatty(self) -> bool:
         return bool(self._stream.isatty())
@@ -992,16 +1053,64 @@ class Tee:
 
 @contextlib.contextmanager
 def teed_output(log_path: Path) -> Iterator[None]:
-    """Copy stdout and stderr into `log_path` for the duration of the block."""
-    with log_path.open("a", encoding="utf-8") as log:
-        stdout, stderr = sys.stdout, sys.stderr
-        sys.stdout, sys.stderr = Tee(stdout, log), Tee(stderr, log)  # type: ignore[assignment]
-        try:
-            yield
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            sys.stdout, sys.stderr = stdout, stderr
+    """Copy stdout and stderr into `log_path` for the duration of the block.
+
+    Raises RunLogUnwritable when the log cannot be opened, and at the end of the line after
+    one it could not write (Tee). dbt's logging (its console log through these streams, its debug
+    log in builds/<run_id>/, both in the warehouse folder) would print a traceback for each of
+    its lines then ('--- Logging error ---'): logging swallows its errors for the block.
+    """
+    log = RunLog(log_path)
+    stdout, stderr = sys.stdout, sys.stderr
+    tees = Tee(stdout, log), Tee(stderr, log)
+    raise_exceptions = logging.raiseExceptions
+    sys.stdout, sys.stderr = tees  # type: ignore[assignment]
+    logging.raiseExceptions = False
+    try:
+        yield
+    finally:
+        for tee in tees:
+            tee.flush()
+            tee.teeing = False  # dbt's log handlers keep them: the console alone from now on
+        sys.stdout, sys.stderr = stdout, stderr
+        logging.raiseExceptions = raise_exceptions
+        log.close()
+
+
+def teed_run(
+    layout: publishing.Layout, record: run_records.RunRecord, work: Callable[[], int]
+) -> int:
+    """`work()`, printing into the run log too; exit 2 when the run log cannot be written."""
+    try:
+        with teed_output(record.log_path):
+            return work()
+    except RunLogUnwritable as lost:
+        return folder_became_unwritable(layout, record, lost)
+
+
+def folder_became_unwritable(
+    layout: publishing.Layout, record: run_records.RunRecord, lost: RunLogUnwritable
+) -> int:
+    """Say in one line that the warehouse folder could not be written, record it, exit 2.
+
+    A run that had printed its verdict (only saving its record was left) keeps its exit code:
+    the record's own one-line report said what could not be written.
+    """
+    if record.data.get("exit_code") is not None:
+        return int(record.data["exit_code"])
+    info = publishing.read_build_info(layout.published) or {}
+    now = f"is run {info['run_id']}" if info.get("run_id") else "was not touched"
+    message = (
+        f"The warehouse folder {layout.folder} could not be written during the run (the run "
+        f"log {lost.path}: {lost.reason}), so the run stopped. The published warehouse "
+        f"{layout.published} {now}. Free space or make the folder writable again, then rerun."
+    )
+    sys.stdout.flush()
+    print(message, file=sys.stderr, flush=True)
+    record.finish("not_run", EXIT_NOT_RUN, message)
+    if record.data.get("command") == "build":  # a build ends with its verdict (rollbacks: none)
+        print(result_line(EXIT_NOT_RUN, []))
+    return EXIT_NOT_RUN
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1759,8 +1868,8 @@ def build_command(args: argparse.Namespace) -> int:
             backfill_path=None,
             comparison=None,
         )
-        with teed_output(record.log_path):
-            return BuildRun(args, locations, layout, run_id, record, adapter_type).run(left_behind)
+        build = BuildRun(args, locations, layout, run_id, record, adapter_type)
+        return teed_run(layout, record, lambda: build.run(left_behind))
     finally:
         publishing.release_dbt_duckdb()
         lock.release()
@@ -1818,8 +1927,7 @@ def rollback_command(args: argparse.Namespace) -> int:
         record = run_records.RunRecord.start(
             layout.runs, run_id, "rollback", published_path=str(layout.published)
         )
-        with teed_output(record.log_path):
-            return rollback(layout, args.to, run_id, record)
+        return teed_run(layout, record, lambda: rollback(layout, args.to, run_id, record))
     finally:
         lock.release()
 

@@ -1109,3 +1109,46 @@ def test_ctrl_c_ends_the_run_interrupted_with_130_and_publishes_nothing(
     record = json.loads((copied.parent / "runs" / f"{run_id_of(output)}.json").read_text())
     assert record["outcome"] == "interrupted"
     assert file_hash(copied) == before
+
+
+def made_read_only(folder: Path) -> bool:
+    """Make the folder and everything in it immutable (chattr +i), which stops even root's
+    writes, to open files too; False when it cannot here (no chattr, not root, a file system
+    without it)."""
+    if shutil.which("chattr") is None:
+        return False
+    subprocess.run(["chattr", "-R", "+i", str(folder)], capture_output=True, check=False)
+    probe = folder / "probe"
+    try:
+        probe.touch()
+    except PermissionError:
+        return True
+    probe.unlink()
+    return False
+
+
+def test_a_warehouse_folder_made_read_only_mid_run_ends_with_exit_2_and_one_line(
+    home: Home, tmp_path: Path
+) -> None:
+    published = tmp_path / "warehouse" / "lead_scoring.duckdb"
+    process = start_orchestrator(
+        home.project, "--as-of", SECOND_AS_OF, duckdb_path=published, raw_dir=home.raw_dir
+    )
+    try:
+        output = read_until(process, BUILD_STARTED)  # the run holds the lock and builds
+        if not made_read_only(published.parent):
+            pytest.skip("chattr +i cannot make a folder read-only here (root, ext4 or xfs)")
+        output += process.communicate(timeout=RUN_TIMEOUT_SECONDS)[0]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        subprocess.run(["chattr", "-R", "-i", str(tmp_path)], capture_output=True, check=False)
+    assert process.returncode == 2, output[-3000:]
+    verdict = "Result: dbt could not run, exit 2."
+    assert [line for line in output.splitlines() if line.startswith("Result:")] == [verdict]
+    assert output.rstrip().endswith(verdict), output[-3000:]
+    assert f"warehouse folder {published.parent} could not be written during the run" in output
+    for noise in ("Traceback", "--- Logging error ---", "lost sys.stderr"):
+        assert noise not in output, output[-3000:]
+    assert not published.exists()

@@ -3,7 +3,9 @@ rollback choice, run records and history (scripts/publishing.py, scripts/run_rec
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -592,3 +594,91 @@ def test_a_backfill_file_is_named_by_its_as_of_beside_the_warehouse(
     leftover.parent.mkdir(parents=True)
     leftover.write_bytes(b"x")
     assert publishing.remove_leftover_temporaries(layout) == [leftover]
+
+
+# ---------------------------------------------------------------------------------------------
+# The run log: a warehouse folder that becomes unwritable during the run (scripts/run.py)
+# ---------------------------------------------------------------------------------------------
+
+
+def full_disk_from_now_on(path: Path) -> None:
+    """Every write to the open file `path` fails from now on as on a full disk (ENOSPC)."""
+    full = os.open("/dev/full", os.O_WRONLY)
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            if os.readlink(f"/proc/self/fd/{fd}") == str(path):
+                os.dup2(full, int(fd))
+    os.close(full)
+
+
+def test_a_run_log_that_cannot_be_written_mid_run_ends_it_with_exit_2_and_one_line(
+    run: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    layout = run.publishing.Layout(tmp_path / "lead_scoring.duckdb")
+    record = run.run_records.RunRecord.start(layout.runs, "20261101T000000.000Z-aaaa", "build")
+    console_log = logging.getLogger("a console log like dbt's")
+
+    def work() -> int:
+        # dbt's console log writes to the sys.stdout of its start: the run's tee
+        handler = logging.StreamHandler(sys.stdout)
+        console_log.addHandler(handler)
+        try:
+            print("dbt starts")
+            full_disk_from_now_on(record.log_path)
+            console_log.error("a model fails: could not write the build file")
+            print("the run summary")
+            print("Published: run 20261101T000000.000Z-aaaa")
+            return 0
+        finally:
+            console_log.removeHandler(handler)
+
+    assert run.teed_run(layout, record, work) == 2
+    out, err = capsys.readouterr()
+    assert "a model fails" in out and "the run summary" in out  # the console gets every line
+    assert "Published" not in out  # the run stopped at the first line it could not log
+    assert "--- Logging error ---" not in err + out and "Traceback" not in err + out
+    assert err.strip().splitlines() == [
+        f"The warehouse folder {tmp_path} could not be written during the run (the run log "
+        f"{record.log_path}: No space left on device), so the run stopped. The published "
+        f"warehouse {layout.published} was not touched. Free space or make the folder writable "
+        "again, then rerun."
+    ]
+    assert [line for line in out.splitlines() if line.startswith("Result:")] == [
+        "Result: dbt could not run, exit 2."
+    ]
+    assert out.rstrip().endswith("Result: dbt could not run, exit 2.")
+    saved = json.loads(record.path.read_text())
+    assert (saved["outcome"], saved["exit_code"]) == ("not_run", 2)
+    assert "could not be written during the run" in saved["message"]
+    assert record.log_path.read_text() == "dbt starts\n"
+    assert logging.raiseExceptions  # logging reports its errors again after the run
+
+
+def test_a_run_that_could_not_log_only_its_verdict_has_finished(
+    run: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    layout = run.publishing.Layout(tmp_path / "lead_scoring.duckdb")
+    record = run.run_records.RunRecord.start(layout.runs, "20261101T000000.000Z-aaaa", "build")
+
+    def work() -> int:
+        print("Published: run 20261101T000000.000Z-aaaa")
+        full_disk_from_now_on(record.log_path)
+        print(run.result_line(0, []))
+        record.finish("published", 0)
+        return 0
+
+    assert run.teed_run(layout, record, work) == 0
+    out, err = capsys.readouterr()
+    assert out.rstrip().endswith("Result: success (0 warning(s)), exit 0.") and err == ""
+
+
+def test_a_run_log_that_cannot_be_created_ends_the_run_with_exit_2(
+    run: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    layout = run.publishing.Layout(tmp_path / "lead_scoring.duckdb")
+    record = run.run_records.RunRecord.start(layout.runs, "20261101T000000.000Z-aaaa", "build")
+    record.log_path.mkdir()  # a folder where the log should be: it cannot be opened
+    assert run.teed_run(layout, record, lambda: 0) == 2
+    out, err = capsys.readouterr()
+    assert "could not be written during the run" in err and "Is a directory" in err
+    assert out.strip() == "Result: dbt could not run, exit 2."
