@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dbt.events.types import LogStartLine, NodeFinished
+from dbt.events.types import LogStartLine, NodeFinished, ShowNode
 from dbt_common.events.base_types import msg_from_base_event
 
 from lead_scoring.run_progress import RunProgress
@@ -195,6 +195,22 @@ def test_dbt_lines_go_to_the_log_and_not_to_the_console() -> None:
     assert log_lines[2].startswith("dbt build: done in")
 
 
+def test_the_rows_of_a_dbt_show_are_no_log_line() -> None:
+    console, log = io.StringIO(), io.StringIO()
+    progress = RunProgress(console, log, verbose=True, clock=FakeClock())
+    rows = msg_from_base_event(
+        ShowNode(
+            node_name="inline_query",
+            preview='[{"email": "ada@example.com"}]',
+            is_inline=True,
+            output_format="json",
+            unique_id="sql_operation.demo.inline_query",
+        )
+    )
+    progress.handle_dbt_event(rows)
+    assert console.getvalue() == log.getvalue() == ""
+
+
 def test_verbose_prints_dbt_lines_live_instead_of_the_bar() -> None:
     console, log = io.StringIO(), io.StringIO()
     progress = RunProgress(console, log, verbose=True, terminal=True, clock=FakeClock())
@@ -233,7 +249,7 @@ PIPED_SCRIPT = textwrap.dedent(
     """
     import sys
     sys.path.insert(0, sys.argv[1])
-    from dbt.events.types import LogStartLine, NodeFinished
+    from dbt.events.types import LogStartLine, NodeFinished, ShowNode
     from dbt_common.events.base_types import msg_from_base_event
     from lead_scoring.run_progress import RunProgress
 

@@ -68,6 +68,9 @@ TOTAL_EVENT = "LogStartLine"
 FINISHED_EVENT = "NodeFinished"
 # Levels of the events dbt's console prints by default (--log-level info).
 CONSOLE_LEVELS = frozenset({"info", "warn", "error"})
+# The rows `dbt show` and the SQL `dbt compile` return: data for the caller, who reads them from
+# the event, not lines of a log (the summary prints what it needs of them).
+RESULT_EVENTS = frozenset({"ShowNode", "CompiledNode"})
 
 
 def dbt_console_flags() -> list[str]:
@@ -96,10 +99,11 @@ def can_redraw(stream: TextIO) -> bool:
 def dbt_log_line(event: Any) -> str | None:
     """An event as dbt's console would print it ('16:45:55  1 of 245 START ...'), or None.
 
-    None for the debug events, which only dbt.log gets. The time is the event's, in UTC as dbt
+    None for the debug events, which only dbt.log gets, and for the results of `dbt show` and
+    `dbt compile`. The time is the event's, in UTC as dbt
     prints it; secrets from the environment are masked as dbt masks them.
     """
-    if event.info.level not in CONSOLE_LEVELS:
+    if event.info.level not in CONSOLE_LEVELS or event.info.name in RESULT_EVENTS:
         return None
     stamp = event.info.ts.ToDatetime().strftime("%H:%M:%S")
     return f"{stamp}  {env_scrubber(event.info.msg)}"
