@@ -1,0 +1,1 @@
+"""Warehouse-native lead scoring: the Python modules of its runs."""
