@@ -156,8 +156,9 @@ def build_engagement_rules(choose: Chooser) -> list[EngagementRule]:
 
 
 def build_fit_rules(choose: Chooser) -> list[FitRule]:
+    # at least one rule: a rule table with only its header stops the run (seed validation)
     rules = []
-    for index in range(choose.integer(0, 6)):
+    for index in range(choose.integer(1, 6)):
         for valid_from in _versions(choose):
             attribute, operator, value = choose.choice(FIT_CONDITIONS)
             rules.append(
