@@ -101,9 +101,10 @@ def orchestrator_env(duckdb_path: Path, raw_dir: Path | None) -> dict[str, str]:
 def start_orchestrator(
     project: Path, *args: str, duckdb_path: Path, raw_dir: Path | None
 ) -> subprocess.Popen[str]:
-    """`lead-scoring` in the background, stdout and stderr in one pipe."""
+    """`lead-scoring run` in the background, stdout and stderr in one pipe; --verbose, so that
+    dbt's log lines (BUILD_STARTED) come as dbt writes them."""
     return subprocess.Popen(
-        [str(LEAD_SCORING), *args],
+        [str(LEAD_SCORING), "run", "--verbose", *args],
         cwd=project,
         env={**orchestrator_env(duckdb_path, raw_dir), PROJECT_DIR_ENV: str(project)},
         stdout=subprocess.PIPE,

@@ -48,7 +48,14 @@ from lead_scoring.locations import (
     project_dir,
     resolve_locations,
 )
-from lead_scoring.lock import LockHeld, RunLock, lock_failed, lock_holder, locked_out
+from lead_scoring.lock import (
+    LockHeld,
+    RunLock,
+    describe_holder,
+    lock_failed,
+    lock_holder,
+    locked_out,
+)
 from lead_scoring.run_log import teed_run_with_progress
 from lead_scoring.run_progress import RunProgress
 from lead_scoring.run_state import RunState
@@ -190,7 +197,7 @@ class BuildRun:
         if left_behind:
             print(
                 f"Recovered the run lock {self.layout.lock}: "
-                f"{publishing.describe_holder(left_behind)} ended without releasing it "
+                f"{describe_holder(left_behind)} ended without releasing it "
                 "(killed or crashed); nothing of it was published."
             )
         interrupted = run_records.mark_interrupted(self.layout.runs, self.run_id)
