@@ -139,7 +139,7 @@ def seed_header(row_type: type) -> list[str]:
 
 def dbt_environment() -> dict[str, str]:
     """This process's environment without `lead-scoring run`'s hand-over to dbt (LEAD_SCORING_RUN_*:
-    the as_of and cutoff of a run.py run), which would make a plain dbt command incremental."""
+    a run's as_of and cutoff), which would make a plain dbt command incremental."""
     return {name: value for name, value in os.environ.items() if not name.startswith(RUN_PREFIX)}
 
 

@@ -1,5 +1,5 @@
 """The pieces of build-then-publish without dbt: the run lock, atomic publishing, retention,
-rollback choice, run records and history (scripts/publishing.py, scripts/run_records.py)."""
+rollback choice, run records and history (publishing.py, lock.py, run_records.py)."""
 
 from __future__ import annotations
 
@@ -389,7 +389,7 @@ def test_a_folder_given_as_the_warehouse_path_exits_2(
 
 
 # ---------------------------------------------------------------------------------------------
-# What a build changes against the file it replaces (scripts/build_comparison.py)
+# What a build changes against the file it replaces (build_comparison.py)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -564,7 +564,7 @@ def test_a_backfill_file_is_named_by_its_as_of_beside_the_warehouse(tmp_path: Pa
 
 
 # ---------------------------------------------------------------------------------------------
-# The run log: a warehouse folder that becomes unwritable during the run (scripts/run.py)
+# The run log: a warehouse folder that becomes unwritable during the run (run_log.py)
 # ---------------------------------------------------------------------------------------------
 
 
