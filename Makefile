@@ -1,5 +1,6 @@
 # Two entry points for a fresh machine with Python 3.11:
-#   make run    builds the warehouse on DuckDB with demo data (ARGS="--as-of ..." passes flags through)
+#   make run    builds the warehouse on DuckDB with demo data (`lead-scoring run`; ARGS="--as-of ..."
+#               passes flags through)
 #   make test   lints and runs the whole test suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -8,10 +9,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install install-engines run test lint
 
-$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+# The package lead_scoring (src/) is installed editable from this checkout: the `lead-scoring`
+# command runs the dbt project of the checkout it was installed from.
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -r requirements-dev.txt -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -25,14 +28,14 @@ $(ENGINES_STAMP): $(STAMP) requirements-postgres.txt requirements-spark.txt
 install-engines: $(ENGINES_STAMP)
 
 run: $(STAMP)
-	$(BIN)/python scripts/run.py $(ARGS)
+	$(BIN)/lead-scoring run $(ARGS)
 
 # sqlfluff's dbt templater lints dbt nodes (models, singular tests) and skips files that only
 # define macros or generic tests; those go through its Jinja templater (.sqlfluff-macros says what
 # that checks). tests/test_sql_lint.py checks that every SQL file gets the templater that lints it.
 lint: $(STAMP)
-	$(BIN)/ruff check scripts tests
-	$(BIN)/ruff format --check scripts tests
+	$(BIN)/ruff check src scripts tests
+	$(BIN)/ruff format --check src scripts tests
 	mkdir -p target
 	LEAD_SCORING_DUCKDB_PATH=target/lint.duckdb $(BIN)/sqlfluff lint models tests/seed_validation --processes 2
 	$(BIN)/sqlfluff lint macros tests/generic --config .sqlfluff-macros --processes 2

@@ -1,16 +1,15 @@
-"""Shared fixtures for whole runs of the project through scripts/run.py.
+"""Shared fixtures for whole runs of the project through the `lead-scoring` command.
 
 - `raw_data`: one small generated raw dataset for the session (deterministic, dirty).
 - `project_copy`: a private copy of the project, so a test can break seeds or models freely
   (`copy_project` makes one anywhere, e.g. for a module-scoped fixture).
-- `run_orchestrator`: runs a project's scripts/run.py in a subprocess, always on its own DuckDB
+- `run_orchestrator`: runs `lead-scoring` on a project in a subprocess, always on its own DuckDB
   file (DuckDB allows one writer per file), and returns (exit code, stdout + stderr).
 - `read_with_duckdb_cli`: a query's answer as the DuckDB 1.5 command line reads it from a file.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -18,13 +17,24 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from dbt_harness import copy_project
 
+from lead_scoring.arguments import BuildOptions
+from lead_scoring.cli import command_parser
+from lead_scoring.generate_demo_data import generate
+from lead_scoring.locations import PROJECT_DIR_ENV
+
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-ORCHESTRATOR_ENV = ("LEAD_SCORING_RAW_DIR", "LEAD_SCORING_DUCKDB_PATH", "LEAD_SCORING_TARGET")
+ORCHESTRATOR_ENV = (
+    "LEAD_SCORING_RAW_DIR",
+    "LEAD_SCORING_DUCKDB_PATH",
+    "LEAD_SCORING_TARGET",
+    PROJECT_DIR_ENV,
+)
+# the console command of the package, installed editable into this virtualenv (make install)
+LEAD_SCORING = Path(sys.executable).with_name("lead-scoring")
 RUN_TIMEOUT_SECONDS = 300
 
 # requirements-dev.txt: DuckDB's command line 1.5, older than the DuckDB that builds
@@ -37,15 +47,9 @@ RAW_END_DATE = date(2026, 10, 31)
 RAW_DAYS = 540
 
 
-def load_script(name: str) -> ModuleType:
-    """Import scripts/<name>.py of the repository by path (scripts/ is no package)."""
-    path = PROJECT_DIR / "scripts" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"lead_scoring_scripts_{name}", path)
-    assert spec is not None and spec.loader is not None, f"cannot load {path}"
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+def build_options(argv: list[str]) -> BuildOptions:
+    """The options `lead-scoring run` parses from `argv`."""
+    return BuildOptions.from_args(command_parser("run").parse_args(argv))
 
 
 def read_with_duckdb_cli(database: Path, sql: str) -> str:
@@ -85,7 +89,7 @@ class RawData:
 def raw_data(tmp_path_factory: pytest.TempPathFactory) -> RawData:
     """~300 leads with ~15 events each and every kind of dirt, ending 2026-10-31 (Parquet)."""
     folder = tmp_path_factory.mktemp("raw")
-    rows = load_script("generate_demo_data").generate(
+    rows = generate(
         out_dir=folder,
         leads=RAW_LEADS,
         events_per_lead=RAW_EVENTS_PER_LEAD,
@@ -121,20 +125,23 @@ def run_orchestrator(
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
 ) -> tuple[int, str]:
-    """Run `project_dir`/scripts/run.py with `args`; returns (exit code, stdout + stderr).
+    """Run `lead-scoring *args` on the dbt project `project_dir`; returns (exit code, stdout +
+    stderr).
 
-    The raw folder and DuckDB file go in through the environment (the public contract); the
-    caller's LEAD_SCORING_* variables are dropped first, so raw_dir=None means "not configured".
+    The project, the raw folder and the DuckDB file go in through the environment (the public
+    contract); the caller's LEAD_SCORING_* variables are dropped first, so raw_dir=None means
+    "not configured".
     """
     environment = {
         name: value for name, value in os.environ.items() if name not in ORCHESTRATOR_ENV
     }
+    environment[PROJECT_DIR_ENV] = str(project_dir)
     environment["LEAD_SCORING_DUCKDB_PATH"] = str(duckdb_path)
     if raw_dir is not None:
         environment["LEAD_SCORING_RAW_DIR"] = str(raw_dir)
     environment.update(env or {})
     completed = subprocess.run(
-        [sys.executable, str(project_dir / "scripts" / "run.py"), *args],
+        [str(LEAD_SCORING), *args],
         cwd=cwd or project_dir,
         env=environment,
         stdout=subprocess.PIPE,

@@ -27,13 +27,12 @@ PROJECT_ENTRIES = (
     "models",
     "macros",
     "seeds",
-    "scripts",
     "tests/generic",
     "tests/seed_validation",
 )
 NOT_COPIED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
 DBT = str(Path(sys.executable).with_name("dbt"))
-# scripts/run.py hands its as_of and cutoff to dbt in these (docs/operations.md "Parsing once")
+# `lead-scoring run` hands its as_of and cutoff to dbt in these (docs/operations.md "Parsing once")
 RUN_PREFIX = "LEAD_SCORING_RUN_"
 
 RAW_COLUMNS: dict[str, dict[str, str]] = {
@@ -139,8 +138,8 @@ def seed_header(row_type: type) -> list[str]:
 
 
 def dbt_environment() -> dict[str, str]:
-    """This process's environment without scripts/run.py's hand-over to dbt (LEAD_SCORING_RUN_*:
-    the as_of and cutoff of a run.py run), which would make a plain dbt command incremental."""
+    """This process's environment without `lead-scoring run`'s hand-over to dbt (LEAD_SCORING_RUN_*:
+    a run's as_of and cutoff), which would make a plain dbt command incremental."""
     return {name: value for name, value in os.environ.items() if not name.startswith(RUN_PREFIX)}
 
 

@@ -1,4 +1,4 @@
-"""scripts/benchmark.py and scripts/benchmark_results.py: the pieces, one whole benchmark run at
+"""benchmark.py and benchmark_results.py: the pieces, one whole benchmark run at
 a tiny size, and the pages generated from the committed result files.
 
 The timings themselves are not tested (the machine is shared and noisy); what is tested is that
@@ -19,10 +19,10 @@ from typing import Any
 
 import duckdb
 import pytest
-from conftest import PROJECT_DIR, load_script
+from conftest import PROJECT_DIR
 
-benchmark = load_script("benchmark")
-benchmark_results = load_script("benchmark_results")
+from lead_scoring import benchmark, benchmark_results
+from lead_scoring.generate_demo_data import generate
 
 
 def test_union_seconds_counts_overlapping_time_once() -> None:
@@ -76,7 +76,7 @@ def test_a_failed_step_prints_why(capsys: pytest.CaptureFixture[str]) -> None:
 def test_one_appended_day_repeats_the_last_day_a_day_later(tmp_path: Path) -> None:
     raw, next_day = tmp_path / "raw", tmp_path / "next"
     end = date(2026, 10, 31)
-    load_script("generate_demo_data").generate(
+    generate(
         out_dir=raw,
         leads=400,
         events_per_lead=10.0,
@@ -117,7 +117,8 @@ def test_a_tiny_benchmark_measures_every_step_and_agrees_with_the_floor(tmp_path
     completed = subprocess.run(
         [
             sys.executable,
-            str(PROJECT_DIR / "scripts" / "benchmark.py"),
+            "-m",
+            "lead_scoring.benchmark",
             "--leads",
             "300",
             "--events-per-lead",
@@ -180,7 +181,7 @@ def test_the_pages_show_the_current_benchmark_results() -> None:
     stale = benchmark_results.stale_pages(PROJECT_DIR, benchmark_results.RESULTS_DIR)
     assert not stale, (
         f"{', '.join(map(str, stale))} not up to date with docs/benchmarks/results/: "
-        "run python scripts/benchmark_results.py"
+        "run python -m lead_scoring.benchmark_results"
     )
 
 

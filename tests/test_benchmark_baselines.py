@@ -1,4 +1,4 @@
-"""Tests of scripts/benchmark_baselines.py: the DuckDB floor and the pandas baseline agree with
+"""Tests of benchmark_baselines.py: the DuckDB floor and the pandas baseline agree with
 each other on generated data, and with scores computed by hand on a tiny raw folder."""
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import load_script
+
+from lead_scoring import benchmark_baselines as baselines
+from lead_scoring.generate_demo_data import generate
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SEEDS_DIR = PROJECT_DIR / "seeds"
@@ -17,7 +19,6 @@ TOLERANCE = 1e-9
 SCORES = ["fit_score", "engagement_score", "total_score"]
 
 
-baselines = load_script("benchmark_baselines")
 IMPLEMENTATIONS = {"floor": baselines.run_floor, "pandas": baselines.pandas_scores}
 
 
@@ -41,7 +42,7 @@ GENERATED_AS_OF = datetime(2026, 9, 15, 12, 0, 0)  # after the 2026-09-01 email_
 @pytest.fixture(scope="module", params=[False, True], ids=["clean", "dirty"])
 def generated_raw(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("raw")
-    load_script("generate_demo_data").generate(
+    generate(
         out_dir=folder,
         leads=300,
         events_per_lead=15.0,

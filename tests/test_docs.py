@@ -9,16 +9,20 @@ a built warehouse in tests/test_run.py.)
 from __future__ import annotations
 
 import re
+from itertools import takewhile
 from pathlib import Path
 
 import pytest
 from conftest import PROJECT_DIR
 from markdown_docs import anchors, documentation_files, github_anchor, links, sql_examples
 
+from lead_scoring.cli import COMMANDS, main
+from lead_scoring.exit_codes import ExitCode
+
 PAGES = documentation_files(PROJECT_DIR)
 README = PROJECT_DIR / "README.md"
 # where code comments cite the decision pages
-CODE = ("models", "macros", "tests", "scripts", "seeds", "dbt_project.yml", "profiles.yml")
+CODE = ("models", "macros", "tests", "src", "scripts", "seeds", "dbt_project.yml", "profiles.yml")
 DECISION_CITATION = re.compile(r"docs/decisions/[\w.-]+\.md")
 
 
@@ -127,3 +131,30 @@ def test_sql_examples_are_split_at_each_statement_and_named_by_their_comment() -
     examples = sql_examples(text)
     assert [example.label for example in examples] == ["first", "second"]
     assert examples[1].sql == "-- second\nselect 2\nfrom t;"
+
+
+EXIT_CODE_PAGES = ("README.md", "docs/operations.md", "docs/contract.md")
+EXIT_CODE_ROW = re.compile(r"^\| (\d+) \| (.+) \|$")
+
+
+@pytest.mark.parametrize("page", EXIT_CODE_PAGES)
+def test_the_exit_code_tables_list_exactly_the_exit_codes_of_the_command(page: str) -> None:
+    """Each page's exit-code table has every ExitCode, with its meaning, and no other code."""
+    text = (PROJECT_DIR / page).read_text()
+    header = "| exit code | meaning |"
+    assert text.count(header) == 1, f"{page}: one table headed {header!r}"
+    rows = text.split(header, 1)[1].splitlines()[2:]
+    table = dict((int(match[1]), match[2]) for row in rows if (match := EXIT_CODE_ROW.match(row)))
+    rows_read = len(list(takewhile(lambda row: row.startswith("|"), rows)))
+    assert rows_read == len(table), f"{page}: a row of the table is not '| code | meaning |'"
+    assert table == {code.value: code.meaning for code in ExitCode}
+
+
+def test_help_lists_the_exit_codes_and_the_commands(capsys: pytest.CaptureFixture) -> None:
+    for command in ([], ["history"], ["rollback"]):
+        with pytest.raises(SystemExit):
+            main([*command, "--help"])
+        text = " ".join(capsys.readouterr().out.split())
+        for code in ExitCode:
+            assert f"{code.value} {code.meaning}" in text
+        assert all(f"lead-scoring {name}" in text for name in COMMANDS)

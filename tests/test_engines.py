@@ -5,7 +5,7 @@ one `dbt build` (seeds, models, data tests and unit tests) and the same as_of on
 
 - DuckDB, reading the raw Parquet files (the default target);
 - PostgreSQL, a throwaway server on loopback started by scripts/start_postgres.sh from the
-  Debian packages, with the raw tables loaded by scripts/load_raw_tables.py;
+  Debian packages, with the raw tables loaded by `python -m lead_scoring.load_raw_tables`;
 - Spark, an in-process session (dbt-spark `method: session`), raw tables loaded the same way.
 
 Every table of the schema `marts` on PostgreSQL and Spark is compared row by row with DuckDB's:
@@ -39,6 +39,8 @@ from typing import Any
 import duckdb
 import pytest
 from dbt_harness import copy_project, read_table, run_dbt_on_target
+
+from lead_scoring.generate_demo_data import generate
 
 pytestmark = [pytest.mark.slow, pytest.mark.engines]
 
@@ -278,14 +280,12 @@ def read_postgres_marts(settings: dict[str, Any]) -> dict[str, Table]:
 # Runs in a subprocess with TZ=UTC: a Spark session for reading the marts (pyspark turns
 # timestamps into naive datetimes in the process's time zone).
 SPARK_READER = """
-import importlib.util, json, sys
+import json, os, sys
 from datetime import date, datetime
+from lead_scoring.load_raw_tables import spark_session
 project, out_path = sys.argv[1:3]
-path = project + "/scripts/load_raw_tables.py"
-spec = importlib.util.spec_from_file_location("load_raw_tables", path)
-loader = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(loader)
-session = loader.spark_session()
+os.environ["LEAD_SCORING_PROJECT_DIR"] = project
+session = spark_session()
 
 def encode(value):
     if isinstance(value, datetime):
@@ -340,15 +340,8 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def raw_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    spec = importlib.util.spec_from_file_location(
-        "lead_scoring_generate_demo_data", PROJECT_DIR / "scripts" / "generate_demo_data.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
     folder = tmp_path_factory.mktemp("engines_raw")
-    module.generate(out_dir=folder, **DEMO)
+    generate(out_dir=folder, **DEMO)
     return folder
 
 
@@ -371,9 +364,9 @@ def load_and_build(
 ) -> tuple[subprocess.CompletedProcess[str], float]:
     """Loads the raw files into the engine's raw schema, then builds the project on it."""
     run(
-        [sys.executable, str(project / "scripts" / "load_raw_tables.py"),
+        [sys.executable, "-m", "lead_scoring.load_raw_tables",
          "--raw-dir", str(raw_dir), "--target", engine],
-        env,
+        {**env, "LEAD_SCORING_PROJECT_DIR": str(project)},
         project,
     )  # fmt: skip
     return build(project, engine, env)
@@ -392,7 +385,7 @@ def run_postgres(raw_dir: Path, workdir: Path) -> EngineRun:
         "LEAD_SCORING_PG_DATABASE": "lead_scoring",
         "LEAD_SCORING_RAW_SCHEMA": "raw",
     }
-    control = str(project / "scripts" / "start_postgres.sh")
+    control = str(PROJECT_DIR / "scripts" / "start_postgres.sh")
     data_dir = str(server_dir / "data")
     try:
         run([control, "start", data_dir, str(port)], {}, project, timeout=120)

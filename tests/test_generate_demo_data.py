@@ -1,8 +1,7 @@
-"""Tests of scripts/generate_demo_data.py: schema, determinism, dirt, formats and the CLI."""
+"""Tests of generate_demo_data.py: schema, determinism, dirt, formats and the CLI."""
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from datetime import date
@@ -11,12 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "generate_demo_data.py"
-_spec = importlib.util.spec_from_file_location("generate_demo_data", SCRIPT)
-assert _spec and _spec.loader
-gen = importlib.util.module_from_spec(_spec)
-sys.modules["generate_demo_data"] = gen
-_spec.loader.exec_module(gen)
+from lead_scoring import generate_demo_data as gen
+
+COMMAND = [sys.executable, "-m", "lead_scoring.generate_demo_data"]
 
 LEADS = 300
 MEAN_EVENTS = 20.0
@@ -346,8 +342,7 @@ def test_csv_format_writes_readable_files_with_a_header(tmp_path: Path) -> None:
 def test_cli_prints_counts_per_table(tmp_path: Path) -> None:
     result = subprocess.run(
         [
-            sys.executable,
-            str(SCRIPT),
+            *COMMAND,
             "--out",
             str(tmp_path),
             "--leads",
@@ -379,7 +374,7 @@ def test_cli_prints_counts_per_table(tmp_path: Path) -> None:
 
 def test_cli_rejects_bad_arguments(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--out", str(tmp_path), "--leads", "0"],
+        [*COMMAND, "--out", str(tmp_path), "--leads", "0"],
         capture_output=True,
         text=True,
         check=False,

@@ -1,4 +1,4 @@
-"""Incremental runs (docs/operations.md "Incremental runs"): a sequence of daily scripts/run.py
+"""Incremental runs (docs/operations.md "Incremental runs"): a sequence of daily `lead-scoring run`
 runs, each continuing the published warehouse, gives the same marts as one full build.
 
 The raw data grows as it would in production: new leads and events every day, events that
@@ -23,10 +23,11 @@ from typing import Any
 
 import duckdb
 import pytest
-from conftest import RawData, RunOrchestrator, load_script
+from conftest import PROJECT_DIR, RawData, RunOrchestrator, build_options
 from dbt_harness import marts_rows, run_dbt, same_within_spec
 
-run_script = load_script("run")
+from lead_scoring import incremental, publishing
+from lead_scoring.arguments import DEFAULT_LOOKBACK_DAYS
 
 RAW_TABLES = ("leads", "accounts", "events", "sales_dispositions", "opportunities")
 # (table, timestamp column that says when a row reaches the CRM export)
@@ -303,9 +304,9 @@ def daily(
         folder = root / f"raw_{day.isoformat()}"
         last = number == len(DAYS) - 1
         if last:
-            latest = run_script.watermark(warehouse)
+            latest = incremental.watermark(warehouse)
             assert latest is not None
-            cutoff = latest - timedelta(days=run_script.DEFAULT_LOOKBACK_DAYS)
+            cutoff = latest - timedelta(days=DEFAULT_LOOKBACK_DAYS)
             rewritten = leads_of_events(
                 raw_data, [rewrite.edited, rewrite.withdrawn, rewrite.late_copy_of, rewrite.moved]
             )
@@ -758,7 +759,6 @@ def test_an_edited_rule_table_makes_the_next_run_full(
     assert "mode:       full build (rule tables, models or --hash-pii changed" in output
     # the unit tests passed on this code in the published build: a rule edit leaves them out
     assert "unit tests: left out (they passed on this code in the published build)" in output
-    publishing = load_script("publishing")
     before = publishing.read_build_info(daily.incremental)
     after = publishing.read_build_info(warehouse)
     assert before is not None and after is not None
@@ -766,14 +766,13 @@ def test_an_edited_rule_table_makes_the_next_run_full(
 
 
 # ---------------------------------------------------------------------------------------------
-# When run.py continues the published warehouse (no dbt needed)
+# When a run continues the published warehouse (no dbt needed)
 # ---------------------------------------------------------------------------------------------
 
 
 @pytest.fixture
 def published(tmp_path: Path) -> Path:
     """A published warehouse file with a build stamp and events up to 2026-10-30 12:00."""
-    run = load_script("run")
     database = tmp_path / "lead_scoring.duckdb"
     with duckdb.connect(str(database)) as connection:
         connection.execute("create schema intermediate")
@@ -783,12 +782,12 @@ def published(tmp_path: Path) -> Path:
             "('L1', timestamp '2026-10-31 23:59:59', false)) as t(lead_id, scored_at, "
             "is_event_instant)"
         )
-    load_script("publishing").write_build_info(
+    publishing.write_build_info(
         database,
         {
             "run_id": "r1",
             "as_of": datetime(2026, 10, 31, 23, 59, 59),
-            "project_fingerprint": run.project_fingerprint(False),
+            "project_fingerprint": incremental.project_fingerprint(PROJECT_DIR, False),
         },
     )
     return database
@@ -808,11 +807,11 @@ def published(tmp_path: Path) -> Path:
 def test_plan_continues_the_published_warehouse_only_when_it_is_safe(
     published: Path, flags: list[str], since: str | None, reason: str
 ) -> None:
-    run = load_script("run")
-    args = run.parse_args(flags)
-    args.as_of = args.as_of or "2026-11-01 00:00:00"
-    info = load_script("publishing").read_build_info(published)
-    plan = run.plan_incremental(args, published, True, run.project_fingerprint(args.hash_pii), info)
+    options = build_options(flags)
+    as_of = options.as_of or "2026-11-01 00:00:00"
+    info = publishing.read_build_info(published)
+    fingerprint = incremental.project_fingerprint(PROJECT_DIR, options.hash_pii)
+    plan = incremental.plan_incremental(options, as_of, published, True, fingerprint, info)
     assert plan.since == since
     assert reason in plan.reason
 
@@ -820,33 +819,48 @@ def test_plan_continues_the_published_warehouse_only_when_it_is_safe(
 def test_plan_is_full_without_a_published_warehouse_or_on_a_server(
     published: Path, tmp_path: Path
 ) -> None:
-    run = load_script("run")
-    args = run.parse_args(["--as-of", "2026-11-01"])
-    fingerprint = run.project_fingerprint(False)
-    publishing = load_script("publishing")
+    args = build_options(["--as-of", "2026-11-01"])
+    as_of = "2026-11-01 00:00:00"
+    fingerprint = incremental.project_fingerprint(PROJECT_DIR, False)
     missing_file = tmp_path / "none.duckdb"
-    missing_info = run.read_published_info(missing_file, True)
-    missing = run.plan_incremental(args, missing_file, True, fingerprint, missing_info)
+    missing_info = incremental.read_published_info(missing_file, True)
+    missing = incremental.plan_incremental(
+        args, as_of, missing_file, True, fingerprint, missing_info
+    )
     assert missing.since is None and "no published warehouse" in missing.reason
-    server_info = run.read_published_info(published, False)
-    server = run.plan_incremental(args, published, False, fingerprint, server_info)
+    server_info = incremental.read_published_info(published, False)
+    server = incremental.plan_incremental(args, as_of, published, False, fingerprint, server_info)
     assert server.since is None and "server target" in server.reason
-    info = run.read_published_info(published, True)
-    changed = run.plan_incremental(args, published, True, "another project", info)
+    info = incremental.read_published_info(published, True)
+    changed = incremental.plan_incremental(args, as_of, published, True, "another project", info)
     assert changed.since is None and "changed since the published build" in changed.reason
     assert info is not None
     publishing.write_build_info(published, {**info, "selection": "stg_raw__events"})
-    selected_info = run.read_published_info(published, True)
-    selected = run.plan_incremental(args, published, True, fingerprint, selected_info)
+    selected_info = incremental.read_published_info(published, True)
+    selected = incremental.plan_incremental(
+        args, as_of, published, True, fingerprint, selected_info
+    )
     assert selected.since is None
     assert "the published warehouse is a --select build (stg_raw__events)" in selected.reason
     # a --hash-pii warehouse holds the marts only; an unreadable file is not a missing one
-    hashed = run.parse_args(["--as-of", "2026-11-01", "--hash-pii"])
+    hashed = build_options(["--as-of", "2026-11-01", "--hash-pii"])
     publishing.write_build_info(
-        published, {**info, "hash_pii": True, "project_fingerprint": run.project_fingerprint(True)}
+        published,
+        {
+            **info,
+            "hash_pii": True,
+            "project_fingerprint": incremental.project_fingerprint(PROJECT_DIR, True),
+        },
     )
-    hashed_info = run.read_published_info(published, True)
-    plan = run.plan_incremental(hashed, published, True, run.project_fingerprint(True), hashed_info)
+    hashed_info = incremental.read_published_info(published, True)
+    plan = incremental.plan_incremental(
+        hashed,
+        as_of,
+        published,
+        True,
+        incremental.project_fingerprint(PROJECT_DIR, True),
+        hashed_info,
+    )
     assert plan.since is None and "holds the marts only (--hash-pii)" in plan.reason
-    unreadable = run.plan_incremental(args, published, True, fingerprint, None)
+    unreadable = incremental.plan_incremental(args, as_of, published, True, fingerprint, None)
     assert unreadable.since is None and "could not be read" in unreadable.reason

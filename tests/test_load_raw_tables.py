@@ -1,5 +1,5 @@
-"""scripts/load_raw_tables.py finds each raw table's one layout and reads it as one table, as the
-DuckDB sources do (scripts/raw_files.py; macros/raw_sources.sql for dbt)."""
+"""load_raw_tables.py finds each raw table's one layout and reads it as one table, as the
+DuckDB sources do (raw_files.py; macros/raw_sources.sql for dbt)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import RawData, load_script
+from conftest import RawData
+
+from lead_scoring import load_raw_tables as loader
 
 RAW_TABLES = ("leads", "accounts", "events", "sales_dispositions", "opportunities")
 # its raw_files module is the one whose RawFileError it raises
-loader = load_script("load_raw_tables")
 
 
 def copy_as(raw: RawData, table: str, target: Path, options: str = "format parquet") -> None:
@@ -132,7 +133,6 @@ def test_a_ragged_line_deep_in_a_csv_names_the_file_and_the_line(
     cells[2] = "webinar, live"  # event_type with an unquoted comma: one field too many
     lines[2999] = ",".join(cells)
     events.write_text("".join(lines))
-    loader = load_script("load_raw_tables")
     with pytest.raises(loader.raw_files.RawFileError) as raised:
         typed_rows(tmp_path, "events")
     message = str(raised.value)
@@ -163,7 +163,6 @@ def test_a_part_of_0_bytes_is_an_error_naming_it(raw_data: RawData, tmp_path: Pa
     parquet_parts(raw_data, tmp_path)
     empty = tmp_path / "events" / "part-00003.parquet"
     empty.touch()
-    loader = load_script("load_raw_tables")
     with pytest.raises(loader.raw_files.RawFileError, match=f"Raw file empty: {empty} has 0 bytes"):
         typed_rows(tmp_path, "events")
 

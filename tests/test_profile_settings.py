@@ -1,4 +1,4 @@
-"""scripts/load_raw_tables.py connects with the settings of profiles.yml (profile_settings.py).
+"""load_raw_tables.py connects with the settings of profiles.yml (profile_settings.py).
 
 The loader must put the raw tables where dbt reads them: the same PostgreSQL server and the same
 Spark warehouse folder and metastore. It reads them from the profile, rendered as dbt renders
@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from conftest import PROJECT_DIR, load_script
+from conftest import PROJECT_DIR
+
+from lead_scoring import load_raw_tables as loader
+from lead_scoring import profile_settings
 
 PROFILE_NAME = "lead_scoring"
 
@@ -21,7 +24,6 @@ def profile_outputs() -> dict:
 def test_spark_session_takes_every_server_side_parameter_of_the_profile(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    loader = load_script("load_raw_tables")
     monkeypatch.setenv("LEAD_SCORING_SPARK_DIR", "/data/spark")
     monkeypatch.setenv("LEAD_SCORING_SPARK_ADAPTIVE", "true")
     settings = loader.spark_settings()
@@ -40,7 +42,6 @@ def test_spark_session_takes_every_server_side_parameter_of_the_profile(
 
 
 def test_postgres_connection_follows_the_profile(monkeypatch: pytest.MonkeyPatch) -> None:
-    loader = load_script("load_raw_tables")
     for name in ("LEAD_SCORING_PG_HOST", "LEAD_SCORING_PG_PASSWORD", "LEAD_SCORING_PG_SSLMODE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LEAD_SCORING_PG_PORT", "6543")
@@ -58,9 +59,8 @@ def test_postgres_connection_follows_the_profile(monkeypatch: pytest.MonkeyPatch
 
 
 def test_an_unknown_target_or_unset_variable_is_named() -> None:
-    settings = load_script("profile_settings")
-    with pytest.raises(settings.ProfileError, match="no target 'oracle'"):
-        settings.output("oracle")
-    with pytest.raises(settings.ProfileError, match="LEAD_SCORING_NOT_SET"):
-        settings.render("{{ env_var('LEAD_SCORING_NOT_SET') }}")
-    assert settings.render("{{ env_var('LEAD_SCORING_NOT_SET', '4') | as_number }}") == "4"
+    with pytest.raises(profile_settings.ProfileError, match="no target 'oracle'"):
+        profile_settings.output("oracle")
+    with pytest.raises(profile_settings.ProfileError, match="LEAD_SCORING_NOT_SET"):
+        profile_settings.render("{{ env_var('LEAD_SCORING_NOT_SET') }}")
+    assert profile_settings.render("{{ env_var('LEAD_SCORING_NOT_SET', '4') | as_number }}") == "4"

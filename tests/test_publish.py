@@ -1,4 +1,4 @@
-"""Production runs of scripts/run.py: build then publish, the lock, readers, records, bad input.
+"""Production runs of `lead-scoring run`: build then publish, the lock, readers, records, bad input.
 
 Everything here really happens: the orchestrator runs in subprocesses on a copy of the project
 and the shared generated raw data; a build is killed with SIGKILL; two runs start at once; a
@@ -32,14 +32,17 @@ from typing import Any
 import duckdb
 import pytest
 from conftest import (
+    LEAD_SCORING,
     ORCHESTRATOR_ENV,
     RUN_TIMEOUT_SECONDS,
     RawData,
     RunOrchestrator,
-    load_script,
     read_with_duckdb_cli,
 )
 from dbt_harness import copy_project, marts_rows, same_within_spec
+
+from lead_scoring.generate_demo_data import generate
+from lead_scoring.locations import PROJECT_DIR_ENV
 
 pytestmark = pytest.mark.slow
 
@@ -98,11 +101,12 @@ def orchestrator_env(duckdb_path: Path, raw_dir: Path | None) -> dict[str, str]:
 def start_orchestrator(
     project: Path, *args: str, duckdb_path: Path, raw_dir: Path | None
 ) -> subprocess.Popen[str]:
-    """scripts/run.py in the background, stdout and stderr in one pipe."""
+    """`lead-scoring run` in the background, stdout and stderr in one pipe; --verbose, so that
+    dbt's log lines (BUILD_STARTED) come as dbt writes them."""
     return subprocess.Popen(
-        [sys.executable, str(project / "scripts" / "run.py"), *args],
+        [str(LEAD_SCORING), "run", "--verbose", *args],
         cwd=project,
-        env=orchestrator_env(duckdb_path, raw_dir),
+        env={**orchestrator_env(duckdb_path, raw_dir), PROJECT_DIR_ENV: str(project)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -233,7 +237,7 @@ def home(tmp_path_factory: pytest.TempPathFactory, raw_data: RawData) -> Home:
 
 @pytest.fixture(scope="module")
 def orchestrate(run_orchestrator: RunOrchestrator, home: Home) -> Callable[..., Finished]:
-    """Run scripts/run.py of the shared project on the shared warehouse (and raw data)."""
+    """Run `lead-scoring` on the shared project on the shared warehouse (and raw data)."""
 
     def run(*args: str, raw_dir: Path | None = None, project: Path | None = None) -> Finished:
         code, output = run_orchestrator(
@@ -942,7 +946,7 @@ def test_freshness_error_fails_before_building(
     first: Finished, orchestrate: Callable[..., Finished], home: Home, tmp_path: Path
 ) -> None:
     stale = tmp_path / "stale"
-    load_script("generate_demo_data").generate(
+    generate(
         out_dir=stale,
         leads=120,
         events_per_lead=5.0,
@@ -974,7 +978,7 @@ def test_hash_pii_publishes_marts_with_hashed_emails_only(
     run_orchestrator: RunOrchestrator, home: Home, tmp_path: Path
 ) -> None:
     fresh = tmp_path / "fresh"
-    load_script("generate_demo_data").generate(
+    generate(
         out_dir=fresh,
         leads=300,
         events_per_lead=8.0,

@@ -1,5 +1,5 @@
 """The pieces of build-then-publish without dbt: the run lock, atomic publishing, retention,
-rollback choice, run records and history (scripts/publishing.py, scripts/run_records.py)."""
+rollback choice, run records and history (publishing.py, lock.py, run_records.py)."""
 
 from __future__ import annotations
 
@@ -14,64 +14,58 @@ import textwrap
 import time
 from datetime import datetime
 from pathlib import Path
-from types import ModuleType
 
 import duckdb
 import pytest
-from conftest import load_script, read_with_duckdb_cli
+from conftest import build_options, read_with_duckdb_cli
 
-
-@pytest.fixture(scope="module")
-def run() -> ModuleType:
-    return load_script("run")
-
-
-@pytest.fixture(scope="module")
-def publishing(run: ModuleType) -> ModuleType:
-    return run.publishing
-
-
-@pytest.fixture(scope="module")
-def records(run: ModuleType) -> ModuleType:
-    return run.run_records
+from lead_scoring import (
+    build_comparison,
+    cli,
+    dbt_session,
+    history,
+    incremental,
+    lock,
+    publishing,
+    rollback,
+    run_log,
+    storage_format,
+    summary,
+)
+from lead_scoring import run_records as records
 
 
 def holder(run_id: str) -> dict[str, object]:
     return {"run_id": run_id, "command": "build", "pid": os.getpid(), "started_at": "now"}
 
 
-def test_second_lock_is_refused_and_names_the_holder(
-    publishing: ModuleType, tmp_path: Path
-) -> None:
+def test_second_lock_is_refused_and_names_the_holder(tmp_path: Path) -> None:
     path = tmp_path / "w.duckdb.lock"
-    first = publishing.RunLock(path)
+    first = lock.RunLock(path)
     assert first.acquire(holder("A")) is None
-    with pytest.raises(publishing.LockHeld) as refused:
-        publishing.RunLock(path).acquire(holder("B"))
+    with pytest.raises(lock.LockHeld) as refused:
+        lock.RunLock(path).acquire(holder("B"))
     assert refused.value.holder["run_id"] == "A"
     assert refused.value.describe().startswith("run A (build, pid ")
     first.release()
     assert path.read_text() == ""  # a clean release leaves no note
-    again = publishing.RunLock(path)
+    again = lock.RunLock(path)
     assert again.acquire(holder("B")) is None
     again.release()
 
 
-def test_lock_of_a_killed_process_is_free_and_its_note_is_reported(
-    publishing: ModuleType, tmp_path: Path
-) -> None:
+def test_lock_of_a_killed_process_is_free_and_its_note_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "w.duckdb.lock"
-    scripts = Path(publishing.__file__).parent
     child = subprocess.Popen(
         [
             sys.executable,
             "-c",
             textwrap.dedent(
                 f"""
-                import sys, time
-                sys.path.insert(0, {str(scripts)!r})
-                import publishing
-                publishing.RunLock(publishing.Path({str(path)!r})).acquire(
+                import time
+                from pathlib import Path
+                from lead_scoring.lock import RunLock
+                RunLock(Path({str(path)!r})).acquire(
                     {{"run_id": "killed", "pid": 1, "command": "build"}}
                 )
                 print("locked", flush=True)
@@ -83,20 +77,18 @@ def test_lock_of_a_killed_process_is_free_and_its_note_is_reported(
         text=True,
     )
     assert child.stdout is not None and child.stdout.readline().strip() == "locked"
-    with pytest.raises(publishing.LockHeld):
-        publishing.RunLock(path).acquire(holder("B"))
+    with pytest.raises(lock.LockHeld):
+        lock.RunLock(path).acquire(holder("B"))
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=10)
-    lock = publishing.RunLock(path)
-    left_behind = lock.acquire(holder("B"))
+    run_lock = lock.RunLock(path)
+    left_behind = run_lock.acquire(holder("B"))
     assert left_behind is not None and left_behind["run_id"] == "killed"
     assert json.loads(path.read_text())["run_id"] == "B"
-    lock.release()
+    run_lock.release()
 
 
-def test_refusal_waits_for_the_new_holder_note_over_a_dead_runs(
-    publishing: ModuleType, tmp_path: Path
-) -> None:
+def test_refusal_waits_for_the_new_holder_note_over_a_dead_runs(tmp_path: Path) -> None:
     """Between taking the lock and writing its note, a run leaves a dead run's note in the file."""
     path = tmp_path / "w.duckdb.lock"
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -127,8 +119,8 @@ def test_refusal_waits_for_the_new_holder_note_over_a_dead_runs(
     )
     try:
         assert child.stdout is not None and child.stdout.readline().strip() == "locked"
-        with pytest.raises(publishing.LockHeld) as refused:
-            publishing.RunLock(path).acquire(holder("B"))
+        with pytest.raises(lock.LockHeld) as refused:
+            lock.RunLock(path).acquire(holder("B"))
         assert refused.value.holder["run_id"] == "live"
     finally:
         child.kill()
@@ -143,9 +135,7 @@ def make_database(path: Path, run_id: str) -> Path:
     return path
 
 
-def test_publish_replaces_atomically_and_refuses_a_published_wal(
-    publishing: ModuleType, tmp_path: Path
-) -> None:
+def test_publish_replaces_atomically_and_refuses_a_published_wal(tmp_path: Path) -> None:
     published = make_database(tmp_path / "w" / "lead_scoring.duckdb", "old")
     build = make_database(tmp_path / "w" / "builds" / "new" / "lead_scoring.duckdb", "new")
     with duckdb.connect(str(published), read_only=True) as reader:
@@ -164,7 +154,7 @@ def test_publish_replaces_atomically_and_refuses_a_published_wal(
 
 
 def test_publish_copies_where_the_file_system_has_no_hard_links(
-    publishing: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     published = make_database(tmp_path / "w" / "lead_scoring.duckdb", "old")
     build = make_database(tmp_path / "w" / "builds" / "new" / "lead_scoring.duckdb", "new")
@@ -180,10 +170,8 @@ def test_publish_copies_where_the_file_system_has_no_hard_links(
     assert not list(published.parent.glob("*.publishing"))
 
 
-def test_a_file_in_duckdb_own_format_is_rewritten_for_older_readers(
-    run: ModuleType, tmp_path: Path
-) -> None:
-    storage = run.storage_format
+def test_a_file_in_duckdb_own_format_is_rewritten_for_older_readers(tmp_path: Path) -> None:
+    storage = storage_format
     database = tmp_path / "lead_scoring.duckdb"
     with duckdb.connect(str(database)) as connection:  # DuckDB's own, newest format
         connection.execute("create schema marts")
@@ -204,20 +192,20 @@ def test_a_file_in_duckdb_own_format_is_rewritten_for_older_readers(
 
 
 def test_rollback_to_a_build_in_duckdb_own_format_publishes_it_for_older_readers(
-    run: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture
+    tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     """Builds kept from before profiles.yml named a storage format are in DuckDB's own."""
     published = tmp_path / "lead_scoring.duckdb"
-    layout = run.publishing.Layout(published)
+    layout = publishing.Layout(published)
     older, newer = "20261101T000000.000Z-aaaa", "20261102T000000.000Z-bbbb"
     for run_id in (older, newer):
         make_database(layout.build_file(run_id), run_id)
-        record = run.run_records.RunRecord.start(
+        record = records.RunRecord.start(
             layout.runs, run_id, "build", published_path=str(published)
         )
         record.finish("published", 0)
     os.link(layout.build_file(newer), published)
-    assert run.main(["rollback", "--duckdb-path", str(published)]) == 0
+    assert cli.main(["rollback", "--duckdb-path", str(published)]) == 0
     output = capsys.readouterr().out
     assert f"The kept build of run {older} was in DuckDB's storage format v" in output
     assert "rewritten in v1.4.0, which DuckDB v1.4.0 and newer open" in output
@@ -225,9 +213,7 @@ def test_rollback_to_a_build_in_duckdb_own_format_publishes_it_for_older_readers
     assert published.samefile(layout.build_file(older))
 
 
-def test_prune_keeps_the_newest_successful_and_a_few_failed_builds(
-    publishing: ModuleType, tmp_path: Path
-) -> None:
+def test_prune_keeps_the_newest_successful_and_a_few_failed_builds(tmp_path: Path) -> None:
     layout = publishing.Layout(tmp_path / "lead_scoring.duckdb")
     good = [f"2026010{day}T000000.000Z-0000" for day in range(1, 8)]
     bad = [f"2026020{day}T000000.000Z-0000" for day in range(1, 6)]
@@ -239,9 +225,7 @@ def test_prune_keeps_the_newest_successful_and_a_few_failed_builds(
     assert sorted(deleted) == sorted(set(good[1:-3]) | set(bad[: -publishing.KEEP_FAILED_BUILDS]))
 
 
-def test_dbt_opens_every_build_at_one_path_through_a_link(
-    publishing: ModuleType, tmp_path: Path
-) -> None:
+def test_dbt_opens_every_build_at_one_path_through_a_link(tmp_path: Path) -> None:
     layout = publishing.Layout(tmp_path / "lead_scoring.duckdb")
     paths = []
     for run_id in ("20260101T000000.000Z-0000", "20260102T000000.000Z-0000"):
@@ -271,9 +255,7 @@ def test_dbt_opens_every_build_at_one_path_through_a_link(
     assert not leftover.is_symlink() and layout.build_file("20260101T000000.000Z-0000").is_file()
 
 
-def test_without_a_link_dbt_opens_the_build_file_itself(
-    publishing: ModuleType, tmp_path: Path
-) -> None:
+def test_without_a_link_dbt_opens_the_build_file_itself(tmp_path: Path) -> None:
     layout = publishing.Layout(tmp_path / "lead_scoring.duckdb")
     layout.build_dir("r1").mkdir(parents=True)
     (layout.current_build_link / "something").mkdir(parents=True)  # not a link: left alone
@@ -282,21 +264,19 @@ def test_without_a_link_dbt_opens_the_build_file_itself(
     assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".tmp")] == []
 
 
-def test_rollback_choice(run: ModuleType) -> None:
+def test_rollback_choice() -> None:
     kept = ["a1", "b2", "c3"]
-    assert run.choose_rollback(kept, "c3", None) == ("b2", "")
-    assert run.choose_rollback(kept, "b2", None) == ("a1", "")
-    assert run.choose_rollback(kept, None, None) == ("c3", "")
-    assert run.choose_rollback(kept, "c3", "a1") == ("a1", "")
-    chosen, why = run.choose_rollback(kept, "a1", None)
+    assert rollback.choose_rollback(kept, "c3", None) == ("b2", "")
+    assert rollback.choose_rollback(kept, "b2", None) == ("a1", "")
+    assert rollback.choose_rollback(kept, None, None) == ("c3", "")
+    assert rollback.choose_rollback(kept, "c3", "a1") == ("a1", "")
+    chosen, why = rollback.choose_rollback(kept, "a1", None)
     assert chosen is None and "no kept build is older" in why
-    chosen, why = run.choose_rollback(kept, "c3", "zz")
+    chosen, why = rollback.choose_rollback(kept, "c3", "zz")
     assert chosen is None and "not a kept build" in why
 
 
-def test_records_mark_dead_runs_interrupted_and_history_lists_them(
-    records: ModuleType, tmp_path: Path
-) -> None:
+def test_records_mark_dead_runs_interrupted_and_history_lists_them(tmp_path: Path) -> None:
     runs = tmp_path / "runs"
     done = records.RunRecord.start(runs, "20260101T000000.000Z-aaaa", "build", as_of="2026-01-01")
     done.update(model_counts={"success": 33}, test_counts={"pass": 10, "warn": 2})
@@ -309,7 +289,7 @@ def test_records_mark_dead_runs_interrupted_and_history_lists_them(
     assert records.mark_interrupted(runs, "20260103T000000.000Z-cccc") == [dead.data["run_id"]]
     assert json.loads(dead.path.read_text())["outcome"] == "interrupted"
     assert records.successful_builds(runs) == {done.data["run_id"]}
-    lines = records.history_lines(records.load_records(runs), 10, done.data["run_id"])
+    lines = history.history_lines(records.load_records(runs), 10, done.data["run_id"])
     assert "interrupted" in lines[2] and lines[3].startswith("*")
     assert "33/0/0" in lines[3] and "10/2/0" in lines[3] and lines[3].split()[-2:] == ["7", "4"]
     assert json.loads(done.path.read_text())["message"] is None  # always there; null when fine
@@ -317,12 +297,12 @@ def test_records_mark_dead_runs_interrupted_and_history_lists_them(
     failed = records.RunRecord.start(runs, "20260104T000000.000Z-dddd", "build")
     failed.update(test_counts={"pass": 9, "error": 1})
     failed.finish("failed", 1, "1 test errored")
-    newest = records.history_lines(records.load_records(runs), 1, None)[2]
+    newest = history.history_lines(records.load_records(runs), 1, None)[2]
     assert "9/0/1" in newest and json.loads(failed.path.read_text())["message"] == "1 test errored"
 
 
 def test_a_record_that_cannot_be_written_is_reported_in_one_line(
-    records: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture
+    tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     blocked = tmp_path / "runs"
     blocked.write_text("a file where the runs folder should be")
@@ -332,50 +312,50 @@ def test_a_record_that_cannot_be_written_is_reported_in_one_line(
     assert error.count("Could not write the run record") == 2 and "Traceback" not in error
 
 
-def test_run_ids_sort_by_time(run: ModuleType) -> None:
-    first = run.new_run_id()
+def test_run_ids_sort_by_time() -> None:
+    first = records.new_run_id()
     time.sleep(0.002)
-    assert first < run.new_run_id()
+    assert first < records.new_run_id()
 
 
-def test_target_adapter_type_reads_profiles(
-    run: ModuleType, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_target_adapter_type_reads_profiles(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LEAD_SCORING_TARGET", raising=False)
-    assert run.target_adapter_type(None) == "duckdb"
-    assert run.target_adapter_type("no_such_target") is None
+    assert dbt_session.target_adapter_type(None) == "duckdb"
+    assert dbt_session.target_adapter_type("no_such_target") is None
     monkeypatch.setenv("LEAD_SCORING_TARGET", "duckdb")
-    assert run.target_adapter_type(None) == "duckdb"
+    assert dbt_session.target_adapter_type(None) == "duckdb"
 
 
-def test_subcommands_parse(run: ModuleType) -> None:
-    assert run.parse_command_line([]).command == "build"
-    assert run.parse_command_line(["build", "--as-of", "2026-11-01"]).as_of == "2026-11-01 00:00:00"
-    assert run.parse_command_line(["rollback", "--to", "X"]).to == "X"
-    assert run.parse_command_line(["history", "-n", "3"]).n == 3
-    args = run.parse_command_line(["--hash-pii", "--max-dirty-row-share", "0.2"])
-    variables = json.loads(run.build_arguments(args)[run.build_arguments(args).index("--vars") + 1])
+def test_subcommands_parse() -> None:
+    assert cli.parse_command_line([])[0] == "run"
+    name, args = cli.parse_command_line(["build", "--as-of", "2026-11-01"])
+    assert (name, args.as_of) == ("run", "2026-11-01 00:00:00")
+    assert cli.parse_command_line(["run", "--verbose"])[1].verbose
+    assert cli.parse_command_line(["rollback", "--to", "X"])[1].to == "X"
+    assert cli.parse_command_line(["history", "-n", "3"])[1].n == 3
+    options = build_options(["--hash-pii", "--max-dirty-row-share", "0.2"])
+    variables = dbt_session.dbt_vars(options)
     assert variables == {"hash_pii": True, "max_dirty_row_share": 0.2}
 
 
 def test_a_warehouse_folder_that_cannot_be_written_exits_2(
-    run: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     def refuse(self: object, holder: dict[str, object]) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(run.publishing.RunLock, "acquire", refuse)
+    monkeypatch.setattr(lock.RunLock, "acquire", refuse)
     published = tmp_path / "warehouse" / "lead_scoring.duckdb"
     for command in ([], ["rollback"]):
         (published.parent / "builds").mkdir(parents=True, exist_ok=True)
-        assert run.main([*command, "--duckdb-path", str(published)]) == 2
+        assert cli.main([*command, "--duckdb-path", str(published)]) == 2
         error = capsys.readouterr().err
         assert f"Could not take the run lock {published}.lock: Permission denied" in error
         assert "must be writable" in error and "Traceback" not in error
 
 
 def test_a_second_warehouse_in_a_folder_is_refused(
-    run: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture
+    tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     first = tmp_path / "lead_scoring.duckdb"
     runs = tmp_path / "runs"
@@ -384,7 +364,7 @@ def test_a_second_warehouse_in_a_folder_is_refused(
     record = {"run_id": "20261101T000000.000Z-abcd", "published_path": str(first)}
     (runs / "20261101T000000.000Z-abcd.json").write_text(json.dumps(record))
     for command in ([], ["rollback"]):
-        assert run.main([*command, "--duckdb-path", str(tmp_path / "hashed.duckdb")]) == 2
+        assert cli.main([*command, "--duckdb-path", str(tmp_path / "hashed.duckdb")]) == 2
         error = capsys.readouterr().err
         assert (
             "already holds the runs and kept builds of another warehouse, lead_scoring.duckdb"
@@ -395,21 +375,21 @@ def test_a_second_warehouse_in_a_folder_is_refused(
     moved = tmp_path / "moved" / "lead_scoring.duckdb"
     (moved.parent / "runs").mkdir(parents=True)
     (moved.parent / "runs" / "20261101T000000.000Z-abcd.json").write_text(json.dumps(record))
-    assert run.other_warehouse_in_folder(run.publishing.Layout(first)) is None
-    assert run.other_warehouse_in_folder(run.publishing.Layout(moved)) is None
-    assert run.other_warehouse_in_folder(run.publishing.Layout(moved.with_name("b.duckdb")))
+    assert records.other_warehouse_in_folder(publishing.Layout(first)) is None
+    assert records.other_warehouse_in_folder(publishing.Layout(moved)) is None
+    assert records.other_warehouse_in_folder(publishing.Layout(moved.with_name("b.duckdb")))
 
 
 def test_a_folder_given_as_the_warehouse_path_exits_2(
-    run: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture
+    tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    assert run.main(["--duckdb-path", str(tmp_path)]) == 2
+    assert cli.main(["--duckdb-path", str(tmp_path)]) == 2
     assert f"The warehouse path {tmp_path} is a folder" in capsys.readouterr().err
     assert not (tmp_path / "runs").exists() and not (tmp_path / "builds").exists()
 
 
 # ---------------------------------------------------------------------------------------------
-# What a build changes against the file it replaces (scripts/build_comparison.py)
+# What a build changes against the file it replaces (build_comparison.py)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -442,14 +422,7 @@ def make_marts(
     return path
 
 
-@pytest.fixture(scope="module")
-def comparison(run: ModuleType) -> ModuleType:
-    return run.build_comparison
-
-
-def test_the_summary_says_what_changed_against_the_published_build(
-    comparison: ModuleType, tmp_path: Path
-) -> None:
+def test_the_summary_says_what_changed_against_the_published_build(tmp_path: Path) -> None:
     published = make_marts(
         tmp_path / "lead_scoring.duckdb",
         "r1",
@@ -464,14 +437,14 @@ def test_the_summary_says_what_changed_against_the_published_build(
         {"lead": 130, "mql": 10, "customer": 2},
         ["m1", "m4"],
     )
-    compared = comparison.compare(build, published, "the published build")
+    compared = build_comparison.compare(build, published, "the published build")
     assert compared["compared"] and compared["run_id"] == "r1"
     assert compared["leads_meeting_mql_criteria"] == {"before": 71, "after": 71}
     assert compared["mql_entries"] == {"before": 3, "after": 2}
     assert compared["new_mql_entries"] == 1
     assert list(compared["leads_by_stage"]) == ["lead", "mql", "customer", "disqualified"]
     assert compared["leads_by_stage"]["customer"] == {"before": 0, "after": 2}
-    lines = comparison.summary_lines(compared)
+    lines = build_comparison.summary_lines(compared)
     assert lines[0] == "Compared with the published build (run r1, as of 2026-10-01 00:00:00):"
     shown = [" ".join(line.split()) for line in lines]  # the numbers are aligned
     assert "leads meeting the MQL criteria: 71 -> 71 (no change)" in shown
@@ -484,24 +457,22 @@ def test_the_summary_says_what_changed_against_the_published_build(
     ]
     assert lines[1].index("71 ->") == lines[4].index(" 100 ->") + 2
     # nothing published yet: said in one line
-    first = comparison.compare(
+    first = build_comparison.compare(
         build, tmp_path / "none" / "lead_scoring.duckdb", "the published build"
     )
     assert not first["compared"]
-    assert comparison.summary_lines(first) == [
+    assert build_comparison.summary_lines(first) == [
         "Not compared with the published build: there is none yet "
         f"({tmp_path / 'none' / 'lead_scoring.duckdb'})."
     ]
     # a published build as of a later date than this one (a backfill published over it)
-    backwards = comparison.compare(published, build, "the published build")
+    backwards = build_comparison.compare(published, build, "the published build")
     assert "is as of a later date than this build, 2026-10-01 00:00:00" in "\n".join(
-        comparison.summary_lines(backwards)
+        build_comparison.summary_lines(backwards)
     )
 
 
-def test_a_published_build_of_an_older_version_degrades_to_a_line(
-    comparison: ModuleType, tmp_path: Path
-) -> None:
+def test_a_published_build_of_an_older_version_degrades_to_a_line(tmp_path: Path) -> None:
     published = make_marts(
         tmp_path / "lead_scoring.duckdb", "r1", "2026-10-01", {"lead": 5}, ["m1"]
     )
@@ -511,10 +482,10 @@ def test_a_published_build_of_an_older_version_degrades_to_a_line(
     build = make_marts(
         tmp_path / "builds" / "r2" / "lead_scoring.duckdb", "r2", "2026-11-01", {"lead": 6}, []
     )
-    compared = comparison.compare(build, published, "the published build")
+    compared = build_comparison.compare(build, published, "the published build")
     assert compared["compared"] and compared["new_mql_entries"] is None
     assert compared["leads_meeting_mql_criteria"] == {"before": None, "after": 3}
-    shown = "\n".join(" ".join(line.split()) for line in comparison.summary_lines(compared))
+    shown = "\n".join(" ".join(line.split()) for line in build_comparison.summary_lines(compared))
     assert "leads meeting the MQL criteria: ? -> 3\n" in shown
     assert "MQL entries: 1 -> 0 (-1)\n" in shown
     assert (
@@ -525,14 +496,14 @@ def test_a_published_build_of_an_older_version_degrades_to_a_line(
     junk = tmp_path / "junk" / "lead_scoring.duckdb"
     junk.parent.mkdir()
     junk.write_text("not a database")
-    unreadable = comparison.summary_lines(comparison.compare(build, junk, "the published build"))
+    unreadable = build_comparison.summary_lines(
+        build_comparison.compare(build, junk, "the published build")
+    )
     assert len(unreadable) == 1
     assert unreadable[0].startswith(f"Not compared with the published build: {junk} could not")
 
 
-def test_history_shows_the_mql_criteria_before_and_after(
-    records: ModuleType, tmp_path: Path
-) -> None:
+def test_history_shows_the_mql_criteria_before_and_after(tmp_path: Path) -> None:
     runs = tmp_path / "runs"
     done = records.RunRecord.start(runs, "20260101T000000.000Z-aaaa", "build")
     done.update(
@@ -545,7 +516,7 @@ def test_history_shows_the_mql_criteria_before_and_after(
     done.finish("published", 0)
     backfill = records.RunRecord.start(runs, "20260102T000000.000Z-bbbb", "build")
     backfill.finish("backfilled", 0)
-    lines = records.history_lines(records.load_records(runs), 10, None)
+    lines = history.history_lines(records.load_records(runs), 10, None)
     assert "meeting MQL criteria" in lines[0]
     assert "backfilled" in lines[2].split()
     assert lines[3].split()[-2:] == ["89->16", "0"]
@@ -558,13 +529,11 @@ def test_history_shows_the_mql_criteria_before_and_after(
 # ---------------------------------------------------------------------------------------------
 
 
-def test_an_earlier_as_of_is_a_backfill_unless_replace_published_is_given(
-    run: ModuleType,
-) -> None:
+def test_an_earlier_as_of_is_a_backfill_unless_replace_published_is_given() -> None:
     published = {"run_id": "r1", "as_of": datetime(2026, 11, 1)}
 
     def backfill(*argv: str) -> object:
-        return run.backfill_of(run.parse_args(list(argv)), published)
+        return incremental.backfill_of(build_options(list(argv)), published)
 
     assert backfill("--as-of", "2026-10-01") == datetime(2026, 11, 1)
     assert backfill("--as-of", "2026-10-31 23:59:59") == datetime(2026, 11, 1)
@@ -572,12 +541,10 @@ def test_an_earlier_as_of_is_a_backfill_unless_replace_published_is_given(
     assert backfill("--as-of", "2026-11-01") is None  # an exact re-run replaces it
     assert backfill("--as-of", "2026-12-01") is None
     assert backfill() is None  # a scheduled run computes as of now
-    assert run.backfill_of(run.parse_args(["--as-of", "2026-10-01"]), None) is None
+    assert incremental.backfill_of(build_options(["--as-of", "2026-10-01"]), None) is None
 
 
-def test_a_backfill_file_is_named_by_its_as_of_beside_the_warehouse(
-    publishing: ModuleType, tmp_path: Path
-) -> None:
+def test_a_backfill_file_is_named_by_its_as_of_beside_the_warehouse(tmp_path: Path) -> None:
     layout = publishing.Layout(tmp_path / "lead_scoring.duckdb")
     folder = tmp_path / "backfills"
     assert layout.backfill_file("2026-11-01 00:00:00") == (
@@ -597,7 +564,7 @@ def test_a_backfill_file_is_named_by_its_as_of_beside_the_warehouse(
 
 
 # ---------------------------------------------------------------------------------------------
-# The run log: a warehouse folder that becomes unwritable during the run (scripts/run.py)
+# The run log: a warehouse folder that becomes unwritable during the run (run_log.py)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -612,10 +579,10 @@ def full_disk_from_now_on(path: Path) -> None:
 
 
 def test_a_run_log_that_cannot_be_written_mid_run_ends_it_with_exit_2_and_one_line(
-    run: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture
+    tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    layout = run.publishing.Layout(tmp_path / "lead_scoring.duckdb")
-    record = run.run_records.RunRecord.start(layout.runs, "20261101T000000.000Z-aaaa", "build")
+    layout = publishing.Layout(tmp_path / "lead_scoring.duckdb")
+    record = records.RunRecord.start(layout.runs, "20261101T000000.000Z-aaaa", "build")
     console_log = logging.getLogger("a console log like dbt's")
 
     def work() -> int:
@@ -632,7 +599,7 @@ def test_a_run_log_that_cannot_be_written_mid_run_ends_it_with_exit_2_and_one_li
         finally:
             console_log.removeHandler(handler)
 
-    assert run.teed_run(layout, record, work) == 2
+    assert run_log.teed_run(layout, record, work) == 2
     out, err = capsys.readouterr()
     assert "a model fails" in out and "the run summary" in out  # the console gets every line
     assert "Published" not in out  # the run stopped at the first line it could not log
@@ -655,30 +622,30 @@ def test_a_run_log_that_cannot_be_written_mid_run_ends_it_with_exit_2_and_one_li
 
 
 def test_a_run_that_could_not_log_only_its_verdict_has_finished(
-    run: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture
+    tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    layout = run.publishing.Layout(tmp_path / "lead_scoring.duckdb")
-    record = run.run_records.RunRecord.start(layout.runs, "20261101T000000.000Z-aaaa", "build")
+    layout = publishing.Layout(tmp_path / "lead_scoring.duckdb")
+    record = records.RunRecord.start(layout.runs, "20261101T000000.000Z-aaaa", "build")
 
     def work() -> int:
         print("Published: run 20261101T000000.000Z-aaaa")
         full_disk_from_now_on(record.log_path)
-        print(run.result_line(0, []))
+        print(summary.result_line(0, []))
         record.finish("published", 0)
         return 0
 
-    assert run.teed_run(layout, record, work) == 0
+    assert run_log.teed_run(layout, record, work) == 0
     out, err = capsys.readouterr()
     assert out.rstrip().endswith("Result: success (0 warning(s)), exit 0.") and err == ""
 
 
 def test_a_run_log_that_cannot_be_created_ends_the_run_with_exit_2(
-    run: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture
+    tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    layout = run.publishing.Layout(tmp_path / "lead_scoring.duckdb")
-    record = run.run_records.RunRecord.start(layout.runs, "20261101T000000.000Z-aaaa", "build")
+    layout = publishing.Layout(tmp_path / "lead_scoring.duckdb")
+    record = records.RunRecord.start(layout.runs, "20261101T000000.000Z-aaaa", "build")
     record.log_path.mkdir()  # a folder where the log should be: it cannot be opened
-    assert run.teed_run(layout, record, lambda: 0) == 2
+    assert run_log.teed_run(layout, record, lambda: 0) == 2
     out, err = capsys.readouterr()
     assert "could not be written during the run" in err and "Is a directory" in err
     assert out.strip() == "Result: dbt could not run, exit 2."

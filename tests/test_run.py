@@ -1,4 +1,4 @@
-"""scripts/run.py, the orchestrator (spec §7): whole runs on generated data and broken projects.
+"""`lead-scoring run`, the orchestrator (spec §7): whole runs on generated data and broken projects.
 
 The end-to-end tests run the script in a subprocess on a copy of the project, each on its own
 DuckDB file, and check real outcomes by reading that file read-only after the run.
@@ -17,9 +17,13 @@ from typing import Any
 
 import duckdb
 import pytest
-from conftest import PROJECT_DIR, RawData, RunOrchestrator, load_script
+from conftest import PROJECT_DIR, RawData, RunOrchestrator, build_options
 from dbt_harness import marts_rows, same_within_spec
 from markdown_docs import SqlExample, sql_examples
+
+from lead_scoring import dbt_session, incremental, inputs, publishing
+from lead_scoring.arguments import parse_as_of as as_of_parser
+from lead_scoring.run_state import RunState
 
 AS_OF = "2026-11-01T00:00:00Z"
 RAW_TABLES = ("leads", "accounts", "events", "sales_dispositions", "opportunities")
@@ -62,8 +66,8 @@ def raw_file(raw: RawData, table: str) -> str:
 
 @pytest.fixture(scope="module")
 def parse_as_of() -> Callable[[str], str]:
-    """scripts/run.py's --as-of parser."""
-    return load_script("run").parse_as_of
+    """`lead-scoring run`'s --as-of parser."""
+    return as_of_parser
 
 
 @pytest.mark.parametrize(
@@ -95,12 +99,12 @@ def test_as_of_rejects_anything_else(parse_as_of: Callable[[str], str], given: s
 
 
 def test_flags_pass_through_to_dbt_build() -> None:
-    run = load_script("run")
     given = "--as-of 2026-11-01 --target ci --full-refresh --select staging +dim_leads"
-    arguments = run.build_arguments(run.parse_args([*given.split(), "--select", "tag:daily"]))
+    options = build_options([*given.split(), "--select", "tag:daily"])
+    arguments = dbt_session.build_arguments(options, RunState(as_of="2026-11-01"), PROJECT_DIR)
     assert arguments[0] == "build"
-    assert arguments[arguments.index("--project-dir") + 1] == str(run.PROJECT_DIR)
-    assert arguments[arguments.index("--profiles-dir") + 1] == str(run.PROJECT_DIR)
+    assert arguments[arguments.index("--project-dir") + 1] == str(PROJECT_DIR)
+    assert arguments[arguments.index("--profiles-dir") + 1] == str(PROJECT_DIR)
     assert arguments[arguments.index("--target") + 1] == "ci"
     assert "--full-refresh" in arguments
     selected = arguments.index("--select")
@@ -110,74 +114,85 @@ def test_flags_pass_through_to_dbt_build() -> None:
 
 
 def test_defaults_pass_no_as_of_and_no_selection() -> None:
-    run = load_script("run")
-    arguments = run.build_arguments(run.parse_args([]))
+    arguments = dbt_session.build_arguments(
+        build_options([]), RunState(as_of="2026-11-01"), PROJECT_DIR
+    )
     assert "--vars" not in arguments and "--select" not in arguments
     assert "--target" not in arguments and "--full-refresh" not in arguments
 
 
+def test_dbt_logs_to_the_run_log_not_the_console() -> None:
+    """dbt's console stays quiet (the progress display shows the run), dbt.log keeps it all."""
+    options, state = build_options([]), RunState(as_of="2026-11-01")
+    for arguments in (
+        dbt_session.build_arguments(options, state, PROJECT_DIR),
+        dbt_session.freshness_arguments(options, PROJECT_DIR),
+    ):
+        assert arguments[arguments.index("--log-level") + 1] == "none"
+        assert arguments[arguments.index("--log-level-file") + 1] == "debug"
+
+
 def test_as_of_and_cutoff_reach_dbt_in_the_environment() -> None:
-    run = load_script("run")
-    args = run.parse_args(["--as-of", "2026-11-01"])
-    assert run.dbt_environment(args) == {
+    options = build_options(["--as-of", "2026-11-01"])
+    state = RunState(as_of=str(options.as_of))
+    assert dbt_session.dbt_environment(state) == {
         "LEAD_SCORING_RUN_AS_OF": "2026-11-01 00:00:00",
         "LEAD_SCORING_RUN_INCREMENTAL_SINCE": "",
     }
-    args.incremental_since = "2026-10-29 00:00:00.000000"
-    assert run.dbt_environment(args)["LEAD_SCORING_RUN_INCREMENTAL_SINCE"] == args.incremental_since
-    assert "--vars" not in run.build_arguments(args) + run.freshness_arguments(args)
+    since = "2026-10-29 00:00:00.000000"
+    state = RunState(as_of=str(options.as_of), incremental_since=since)
+    assert dbt_session.dbt_environment(state)["LEAD_SCORING_RUN_INCREMENTAL_SINCE"] == since
+    arguments = dbt_session.build_arguments(options, state, PROJECT_DIR)
+    assert "--vars" not in arguments + dbt_session.freshness_arguments(options, PROJECT_DIR)
 
 
 def test_unit_tests_are_left_out_only_when_they_passed_on_this_code() -> None:
-    run = load_script("run")
-    args = run.parse_args(["--as-of", "2026-11-01"])
-    args.incremental_since = "2026-10-29 00:00:00.000000"
-    # an incremental run of a warehouse whose build did not record passing them: they run
-    assert "unit_test" not in run.build_arguments(args)
-    args.unit_tests_passed = True
-    arguments = run.build_arguments(args)
+    options = build_options(["--as-of", "2026-11-01"])
+    # a warehouse whose build did not record passing them: they run
+    assert not incremental.leaves_out_unit_tests(options, unit_tests_passed=False)
+    assert incremental.leaves_out_unit_tests(options, unit_tests_passed=True)
+    left_out = RunState(as_of="2026-11-01", leaves_out_unit_tests=True)
+    arguments = dbt_session.build_arguments(options, left_out, PROJECT_DIR)
     assert arguments[arguments.index("--exclude-resource-type") + 1] == "unit_test"
-    # a full build of the same code too (an analyst's rule edit)
-    args.incremental_since = None
-    assert "unit_test" in run.build_arguments(args)
+    assert "unit_test" not in dbt_session.build_arguments(
+        options, RunState(as_of="2026-11-01"), PROJECT_DIR
+    )
     # dbt source freshness has no such option
-    assert "--exclude-resource-type" not in run.freshness_arguments(args)
-    forced = run.parse_args(["--as-of", "2026-11-01", "--unit-tests"])
-    forced.unit_tests_passed = True
-    assert "unit_test" not in run.build_arguments(forced)
+    assert "--exclude-resource-type" not in dbt_session.freshness_arguments(options, PROJECT_DIR)
+    forced = build_options(["--as-of", "2026-11-01", "--unit-tests"])
+    assert not incremental.leaves_out_unit_tests(forced, unit_tests_passed=True)
 
 
 def test_the_unit_test_fingerprint_follows_the_code_not_the_rule_seeds(
     project_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    run = load_script("run")
-    monkeypatch.setattr(run, "PROJECT_DIR", project_copy)
-    code, rules = run.unit_test_fingerprint(False), run.project_fingerprint(False)
-    assert run.unit_test_fingerprint(True) != code
+    code = incremental.unit_test_fingerprint(project_copy, False)
+    rules = incremental.project_fingerprint(project_copy, False)
+    assert incremental.unit_test_fingerprint(project_copy, True) != code
     seed = project_copy / "seeds" / "engagement_rules.csv"
     seed.write_text(seed.read_text().replace(",2020-01-01,", ",2020-01-02,", 1))
-    assert run.project_fingerprint(False) != rules
-    assert run.unit_test_fingerprint(False) == code
+    assert incremental.project_fingerprint(project_copy, False) != rules
+    assert incremental.unit_test_fingerprint(project_copy, False) == code
     macro = project_copy / "macros" / "scoring.sql"
     macro.write_text(macro.read_text() + "\n")
-    assert run.unit_test_fingerprint(False) != code
+    assert incremental.unit_test_fingerprint(project_copy, False) != code
     # the engine's version is part of it: a new dbt or DuckDB runs them again
     real_version = importlib.metadata.version
     monkeypatch.setattr(
-        run.importlib.metadata,
+        incremental.importlib.metadata,
         "version",
         lambda name: "9.9.9" if name == "duckdb" else real_version(name),
     )
-    assert run.unit_test_fingerprint(False) != code
-    monkeypatch.setattr(run.importlib.metadata, "version", real_version)
+    assert incremental.unit_test_fingerprint(project_copy, False) != code
+    monkeypatch.setattr(incremental.importlib.metadata, "version", real_version)
 
 
 def test_the_published_unit_test_fingerprint_is_read_from_build_info(tmp_path: Path) -> None:
-    run, publishing = load_script("run"), load_script("publishing")
     database = tmp_path / "lead_scoring.duckdb"
 
     def published(publishes: bool) -> str | None:
-        return run.published_unit_test_fingerprint(run.read_published_info(database, publishes))
+        info = incremental.read_published_info(database, publishes)
+        return incremental.published_unit_test_fingerprint(info)
 
     assert published(True) is None
     publishing.write_build_info(database, {"run_id": "r1", "unit_tests_fingerprint": "abc"})
@@ -740,12 +755,11 @@ def test_selection_matching_nothing_exits_2(
 def test_a_leads_table_in_any_layout_is_raw_data(tmp_path: Path, layout: str) -> None:
     """The demo folder is raw data in any layout a table may take: demo files are never written
     beside a real export."""
-    run = load_script("run")
     (tmp_path / "leads").mkdir()
     (tmp_path / "leads" / "_SUCCESS").touch()  # a marker alone is no table
-    assert not run.has_raw_leads(tmp_path)
+    assert not inputs.has_raw_leads(tmp_path)
     (tmp_path / layout).write_bytes(b"lead_id\nL1\n")
-    assert run.has_raw_leads(tmp_path)
+    assert inputs.has_raw_leads(tmp_path)
 
 
 @pytest.mark.slow

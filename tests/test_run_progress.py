@@ -21,7 +21,6 @@ from dbt_common.events.base_types import msg_from_base_event
 
 from lead_scoring.run_progress import RunProgress
 
-SRC_DIR = Path(__file__).resolve().parents[1] / "src"
 TERMINAL_CODE = "\x1b["
 TERMINAL_CODES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -248,7 +247,6 @@ def test_the_bar_on_a_terminal_shows_the_step_and_its_counts() -> None:
 PIPED_SCRIPT = textwrap.dedent(
     """
     import sys
-    sys.path.insert(0, sys.argv[1])
     from dbt.events.types import LogStartLine, NodeFinished, ShowNode
     from dbt_common.events.base_types import msg_from_base_event
     from lead_scoring.run_progress import RunProgress
@@ -267,7 +265,7 @@ def test_output_through_a_pipe_has_no_terminal_codes() -> None:
     # Some CI systems set these; rich alone would then draw its bar into the pipe.
     environment = {**os.environ, "FORCE_COLOR": "1", "TTY_COMPATIBLE": "1", "TERM": "xterm"}
     result = subprocess.run(
-        [sys.executable, "-c", PIPED_SCRIPT, str(SRC_DIR)],
+        [sys.executable, "-c", PIPED_SCRIPT],
         capture_output=True,
         text=True,
         env=environment,
@@ -337,11 +335,10 @@ TINY_PROJECT = {
 BUILD_SCRIPT = textwrap.dedent(
     """
     import sys
-    sys.path.insert(0, sys.argv[1])
     from dbt.cli.main import dbtRunner
     from lead_scoring.run_progress import RunProgress, dbt_console_flags
 
-    project, run_log = sys.argv[2], sys.argv[3]
+    project, run_log = sys.argv[1], sys.argv[2]
     with open(run_log, "w", encoding="utf-8") as log:
         progress = RunProgress(sys.stdout, log)
         runner = dbtRunner(callbacks=[progress.handle_dbt_event])
@@ -361,7 +358,7 @@ def test_a_dbt_build_shows_only_the_progress_and_keeps_dbt_s_log(tmp_path: Path)
     run_log = tmp_path / "run.log"
     environment = {**os.environ, "TINY_DUCKDB_PATH": str(tmp_path / "tiny.duckdb")}
     result = subprocess.run(
-        [sys.executable, "-c", BUILD_SCRIPT, str(SRC_DIR), str(project), str(run_log)],
+        [sys.executable, "-c", BUILD_SCRIPT, str(project), str(run_log)],
         capture_output=True,
         text=True,
         env=environment,

@@ -12,7 +12,7 @@
         {%- if relation is none -%}
             {{ exceptions.raise_compiler_error(
                 "Raw table missing: " ~ source.schema ~ "." ~ source.identifier ~ " does not exist on the "
-                ~ target.name ~ " target. Load the raw files with: python scripts/load_raw_tables.py "
+                ~ target.name ~ " target. Load the raw files with: python -m lead_scoring.load_raw_tables "
                 ~ "--raw-dir <folder> --target " ~ target.type ~ " --schema " ~ source.schema
             ) }}
         {%- endif -%}

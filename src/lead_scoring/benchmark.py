@@ -2,16 +2,16 @@
 
 For each size (leads; events per lead from --events-per-lead) this script, in one run:
 
-1. generates dirty demo data with scripts/generate_demo_data.py (seed 7, 540 days ending
+1. generates dirty demo data with generate_demo_data.py (seed 7, 540 days ending
    --end-date);
-2. runs a full production build, `scripts/run.py --full-refresh` (build, test, publish) as of
+2. runs a full production build, `lead-scoring run --full-refresh` (build, test, publish) as of
    the next midnight;
 3. appends one new day of events (the last day's events again, a day later, with new ids) and
-   a day of new leads, then runs `scripts/run.py` as of one day later: an incremental run that
+   a day of new leads, then runs `lead-scoring run` as of one day later: an incremental run that
    continues the published warehouse;
 4. on the appended data, times (a) the floor: one hand-written DuckDB query computing every
    lead's current scores straight from the raw files, and (b) the same scores in plain pandas
-   (scripts/benchmark_baselines.py); and checks the floor against the warehouse's dim_leads;
+   (benchmark_baselines.py); and checks the floor against the warehouse's dim_leads;
 5. with --node-costs, repeats the incremental run one dbt node at a time
    (LEAD_SCORING_DBT_THREADS=1) on a copy of the warehouse as the full build left it, and lists
    what each model and test costs: with two at a time each node's time includes its share of
@@ -21,14 +21,14 @@ Each step runs in its own child process; its wall time and peak resident memory 
 maximum RSS, from wait4) are printed with the ratios. Timings of dbt models and tests come from
 the run records. The run's result, with the machine and the commit, is written as one JSON file
 to docs/benchmarks/results/, and docs/benchmarks.md and the README's speed line are generated
-again from those files (scripts/benchmark_results.py).
+again from those files (benchmark_results.py).
 
 Usage::
 
-    python scripts/benchmark.py                                # 1M leads x 20 events
-    python scripts/benchmark.py --leads 50000 250000 1000000 2500000   # 1M to 50M events
-    python scripts/benchmark.py --leads 20000 --no-pandas --no-record  # a quick look
-    python scripts/benchmark.py --no-pandas --node-costs --no-record   # where the time goes
+    python -m lead_scoring.benchmark                                # 1M leads x 20 events
+    python -m lead_scoring.benchmark --leads 50000 250000 1000000 2500000   # 1M to 50M events
+    python -m lead_scoring.benchmark --leads 20000 --no-pandas --no-record  # a quick look
+    python -m lead_scoring.benchmark --no-pandas --node-costs --no-record   # where the time goes
 
 It needs disk space in --work-dir (about 4 GB per 20M events) and leaves it behind for
 inspection unless --clean is given.
@@ -48,12 +48,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-SCRIPTS_DIR = PROJECT_DIR / "scripts"
-if str(SCRIPTS_DIR) not in sys.path:
-    sys.path.insert(0, str(SCRIPTS_DIR))
-
-import benchmark_results  # noqa: E402  (a sibling module; scripts/ is no package)
+from lead_scoring import benchmark_baselines, benchmark_results
+from lead_scoring.locations import CHECKOUT_DIR as PROJECT_DIR
 
 DEFAULT_WORK_DIR = Path("/tmp/lead_scoring_benchmark")
 DEFAULT_END_DATE = date(2026, 11, 20)
@@ -126,7 +122,8 @@ def python() -> str:
 def generate(raw_dir: Path, leads: int, events_per_lead: float, end_date: date) -> Measured:
     command = [
         python(),
-        str(SCRIPTS_DIR / "generate_demo_data.py"),
+        "-m",
+        "lead_scoring.generate_demo_data",
         "--out",
         str(raw_dir),
         "--leads",
@@ -192,7 +189,9 @@ def production_run(
 ) -> Measured:
     command = [
         python(),
-        str(SCRIPTS_DIR / "run.py"),
+        "-m",
+        "lead_scoring",
+        "run",
         "--as-of",
         as_of,
         "--raw-dir",
@@ -283,7 +282,8 @@ def most_at_once(intervals: list[tuple[datetime, datetime]]) -> int:
 def baseline(which: str, raw_dir: Path, as_of: str) -> Measured:
     command = [
         python(),
-        str(SCRIPTS_DIR / "benchmark_baselines.py"),
+        "-m",
+        "lead_scoring.benchmark_baselines",
         "--raw-dir",
         str(raw_dir),
         "--as-of",
@@ -297,9 +297,6 @@ def baseline(which: str, raw_dir: Path, as_of: str) -> Measured:
 def floor_agreement(raw_dir: Path, warehouse: Path, as_of: str) -> dict[str, Any]:
     """How many leads' current scores differ between the floor query and marts.dim_leads."""
     import duckdb
-
-    sys.path.insert(0, str(SCRIPTS_DIR))
-    import benchmark_baselines
 
     floor_sql = benchmark_baselines.floor_scores_sql(
         raw_dir, PROJECT_DIR / "seeds", datetime.fromisoformat(as_of)
@@ -569,7 +566,7 @@ def run_size(args: argparse.Namespace, leads: int) -> SizeResult:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="scripts/benchmark.py", description=__doc__.split("\n\n")[0]
+        prog="python -m lead_scoring.benchmark", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--leads", type=int, nargs="+", default=[1_000_000], metavar="N")
     parser.add_argument("--events-per-lead", type=float, default=20.0, metavar="E")
@@ -607,7 +604,7 @@ def main(argv: list[str] | None = None) -> int:
     results = [run_size(args, leads) for leads in args.leads]
     print_summary(results)
     if not args.no_record:
-        command = "python scripts/benchmark.py " + " ".join(argv or sys.argv[1:])
+        command = "python -m lead_scoring.benchmark " + " ".join(argv or sys.argv[1:])
         record_result(results, command, args.results_dir)
     failed = [
         r

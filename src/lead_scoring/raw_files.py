@@ -8,7 +8,7 @@ markers beside them (``_SUCCESS``, ``.crc`` checksums) are not read. A table in 
 once is an error: an old export left beside a new one would be read without a word.
 
 macros/raw_sources.sql reads the same layouts, with the same checks, for dbt on DuckDB; this
-module serves the scripts (load_raw_tables.py, run.py).
+module serves load_raw_tables.py and the build's checks.
 """
 
 from __future__ import annotations

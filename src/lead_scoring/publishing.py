@@ -1,5 +1,5 @@
-"""Build-then-publish for the DuckDB warehouse: the run lock, build folders, atomic publishing,
-kept builds for rollback and their retention (imported by scripts/run.py).
+"""Build-then-publish for the DuckDB warehouse: build folders, atomic publishing, kept builds
+for rollback and their retention (the run lock P.lock is lock.py's).
 
 Layout next to the published file P (LEAD_SCORING_DUCKDB_PATH, e.g. .../lead_scoring.duckdb):
 
@@ -13,7 +13,7 @@ Layout next to the published file P (LEAD_SCORING_DUCKDB_PATH, e.g. .../lead_sco
                                published build's writes there instead of over P
     .<P name>.build            a link to the running build's folder: dbt opens the build file
                                through it, at the same path every run (see current_build_link)
-    runs/<run_id>.json, .log   the run record and the readable log (scripts/run_records.py)
+    runs/<run_id>.json, .log   the run record and the readable log (run_records.py)
 
 A build file has the same name as P because dbt-duckdb names the database (catalog) after the
 file's stem, and the views in the file name that catalog: under another name they would break.
@@ -25,12 +25,8 @@ file (its inode lives on until it closes); a new connection opens the new one.
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
-import json
 import os
 import shutil
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,10 +54,6 @@ class Layout:
     @property
     def lock(self) -> Path:
         return self.published.with_name(self.published.name + ".lock")
-
-    @property
-    def wal(self) -> Path:
-        return wal_of(self.published)
 
     @property
     def builds(self) -> Path:
@@ -138,119 +130,6 @@ def timestamp_text(moment: datetime) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# The run lock
-# ---------------------------------------------------------------------------------------------
-
-
-class LockHeld(Exception):
-    """Another live process holds the run lock."""
-
-    def __init__(self, path: Path, holder: dict[str, Any]) -> None:
-        super().__init__(str(path))
-        self.path = path
-        self.holder = holder
-
-    def describe(self) -> str:
-        return describe_holder(self.holder)
-
-
-def describe_holder(holder: dict[str, Any]) -> str:
-    """'run 20261123T021500.123Z-4f (build, pid 4242, started 2026-11-23 02:15:00 UTC)'."""
-    if not holder:
-        return "a run that did not say who it is"
-    details = [str(holder["command"])] if holder.get("command") else []
-    if holder.get("pid"):
-        details.append(f"pid {holder['pid']}")
-    if holder.get("host"):
-        details.append(f"host {holder['host']}")
-    if holder.get("started_at"):
-        details.append(f"started {holder['started_at']}")
-    return f"run {holder.get('run_id', '?')} ({', '.join(details)})"
-
-
-class RunLock:
-    """An exclusive, non-blocking flock on P.lock, held for a whole run.
-
-    The kernel drops a flock when its process dies, however it dies (SIGKILL included), so a
-    killed run never blocks the next one. The file also records who holds the lock; it is
-    emptied on a clean release, so text found in it when the lock is free was left by a run
-    that died (reported as recovered).
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fd: int | None = None
-
-    def acquire(self, holder: dict[str, Any]) -> dict[str, Any] | None:
-        """Take the lock, or raise LockHeld. Returns what a dead holder left, if anything."""
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as error:
-            os.close(fd)
-            if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                # The holder may have the lock but not yet its note (the file may still hold a
-                # dead run's): give it a moment.
-                raise LockHeld(
-                    self.path, read_holder(self.path, wait_seconds=2.0, live_only=True)
-                ) from None
-            raise
-        left_behind = read_holder(self.path)
-        note = (json.dumps(holder) + "\n").encode()
-        os.pwrite(fd, note, 0)  # then cut what is left of an older, longer note
-        os.ftruncate(fd, len(note))
-        os.fsync(fd)
-        self._fd = fd
-        return left_behind or None
-
-    def release(self) -> None:
-        """Empty the file (a clean end) and drop the lock."""
-        if self._fd is None:
-            return
-        with contextlib.suppress(OSError):
-            os.ftruncate(self._fd, 0)
-        os.close(self._fd)
-        self._fd = None
-
-
-def read_holder(path: Path, wait_seconds: float = 0.0, live_only: bool = False) -> dict[str, Any]:
-    """What the lock file says about its holder ({} when empty or unreadable).
-
-    With `wait_seconds`, an empty or half-written note is read again until it is whole; with
-    `live_only` too, so is a note naming a process of this host that no longer runs (a dead
-    run's note, not yet overwritten by the run that just took the lock). At the deadline the
-    last note read is returned as it is.
-    """
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        try:
-            text = path.read_text().strip()
-            value = json.loads(text) if text else None
-        except (OSError, ValueError):
-            value = None
-        whole = isinstance(value, dict)
-        if whole and not (live_only and names_a_dead_local_process(value)):
-            return value
-        if time.monotonic() >= deadline:
-            return value if whole else {}
-        time.sleep(0.05)
-
-
-def names_a_dead_local_process(holder: dict[str, Any]) -> bool:
-    """The note names a pid of this host that no process has now."""
-    pid = holder.get("pid")
-    if not isinstance(pid, int) or holder.get("host") != os.uname().nodename:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except OSError:
-        return False
-    return False
-
-
-# ---------------------------------------------------------------------------------------------
 # Publishing
 # ---------------------------------------------------------------------------------------------
 
@@ -290,7 +169,7 @@ def publish_file(source: Path, published: Path, run_id: str) -> None:
             f"The published warehouse has a write-ahead log ({wal_of(published)}): a process has "
             "it open read-write (BI tools must connect read-only) or crashed while writing. "
             "Close that process, or open the file once with DuckDB and run CHECKPOINT, then "
-            "publish this build with `scripts/run.py rollback --to RUN_ID`."
+            "publish this build with `lead-scoring rollback --to RUN_ID`."
         )
     temporary = published.with_name(f".{published.name}.{run_id}{PUBLISHING_SUFFIX}")
     try:
@@ -501,7 +380,7 @@ def keep_only_schemas(database: Path, schemas: tuple[str, ...], config: dict[str
     are hashed too, macros/pii.sql); a DROP would leave their bytes in free blocks of the file.
     Copying the kept tables into a new file leaves no trace of the rest. The new file
     replaces `database` (same name, so the same catalog name); `config` is duckdb.connect()'s
-    for it (its storage format: scripts/storage_format.py).
+    for it (its storage format: storage_format.py).
     """
     import duckdb
 

@@ -9,7 +9,7 @@ the funnel shows in the run's summary and record before anyone reads a dashboard
 - MQL entries (rows of marts.fct_mqls), and how many of them the earlier build does not have
   (by mql_id).
 
-Both files are opened read-only (imported by scripts/run.py). Whatever a side cannot say, e.g.
+Both files are opened read-only (build_publishing.py). Whatever a side cannot say, e.g.
 a build of an older version without a column, becomes a note, never an exception.
 """
 

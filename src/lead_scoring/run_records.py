@@ -17,30 +17,23 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from lead_scoring.exit_codes import ExitCode
+from lead_scoring.processes import process_is_alive
+from lead_scoring.publishing import Layout
 
 RECORD_SUFFIX = ".json"
 LOG_SUFFIX = ".log"
 OUTCOME_RUNNING = "running"
 OUTCOME_INTERRUPTED = "interrupted"
 SUCCESSFUL_BUILD_OUTCOMES = frozenset({"published"})
-
-
-def process_is_alive(pid: Any) -> bool:
-    """Whether a process with this pid exists on this machine."""
-    if not isinstance(pid, int) or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 @dataclass
@@ -165,98 +158,74 @@ def successful_builds(runs_dir: Path) -> set[str]:
     }
 
 
-# ---------------------------------------------------------------------------------------------
-# history
-# ---------------------------------------------------------------------------------------------
+def new_run_id() -> str:
+    """A run id that sorts by start time: '20261123T021500.123Z-4f2a'."""
+    now = datetime.now(UTC)
+    return f"{now:%Y%m%dT%H%M%S}.{now.microsecond // 1000:03d}Z-{secrets.token_hex(2)}"
 
 
-def short_time(text: Any) -> str:
-    """'2026-11-23 02:15:00' from an ISO timestamp ('' when missing)."""
-    if not text:
-        return ""
-    try:
-        moment = datetime.fromisoformat(str(text))
-    except ValueError:
-        return str(text)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def duration_text(seconds: Any) -> str:
-    if not isinstance(seconds, int | float):
-        return ""
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes}m{rest:02d}s" if minutes else f"{rest}s"
-
-
-def count_text(counts: Any, *keys: str) -> str:
-    """'180/5/0' from {'pass': 180, 'warn': 5, 'fail': 0} for keys pass, warn, fail."""
-    if not isinstance(counts, dict):
-        return ""
-    return "/".join(str(counts.get(key, 0)) for key in keys)
-
-
-def test_count_text(counts: Any) -> str:
-    """pass/warn/fail, a test that errored (its query failed) counted as failed."""
-    if not isinstance(counts, dict):
-        return ""
-    failed = int(counts.get("fail", 0)) + int(counts.get("error", 0))
-    return f"{counts.get('pass', 0)}/{counts.get('warn', 0)}/{failed}"
-
-
-def change_text(comparison: dict[str, Any], key: str) -> str:
-    """'89->16' for one count of a record's comparison with the build it replaced."""
-    values = comparison.get(key) or {}
-    if values.get("before") is None or values.get("after") is None:
-        return ""
-    return f"{values['before']}->{values['after']}"
-
-
-def new_mql_text(data: dict[str, Any]) -> str:
-    """MQL entries the run's build has and the build it replaced had not."""
-    if "comparison" in data:
-        count = (data["comparison"] or {}).get("new_mql_entries")
-    else:  # a record written before comparisons: its count of new MQLs
-        count = (data.get("new_mqls") or {}).get("count")
-    return "" if count is None else str(count)
-
-
-def history_row(data: dict[str, Any], published_run_id: str | None) -> dict[str, str]:
-    """One line of `history` for one record."""
-    dirty = data.get("dirty_rows") or {}
-    comparison = data.get("comparison") or {}
-    outcome = str(data.get("outcome", ""))
-    if data.get("command") == "rollback" and data.get("rolled_back_to"):
-        outcome = f"{outcome} to {data['rolled_back_to']}"
+def node_records(run_result: Any) -> dict[str, Any]:
+    """Per-node statuses and timings, counts per kind, and the failed and warned tests."""
+    nodes = []
+    counts: dict[str, Counter[str]] = {}
+    problems = []
+    for result in run_result.results:
+        kind = str(result.node.resource_type)
+        status = str(result.status)
+        counts.setdefault(kind, Counter())[status] += 1
+        timing = {item.name: item for item in (result.timing or [])}
+        executed = timing.get("execute")
+        entry = {
+            "kind": kind,
+            "name": result.node.name,
+            "status": status,
+            "seconds": round(result.execution_time or 0.0, 3),
+            "started_at": getattr(executed, "started_at", None),
+            "completed_at": getattr(executed, "completed_at", None),
+        }
+        nodes.append(entry)
+        if kind in ("test", "unit_test") and status in {"fail", "warn", "error"}:
+            problems.append(
+                {
+                    "kind": kind,
+                    "name": result.node.name,
+                    "path": getattr(result.node, "original_file_path", ""),
+                    "status": status,
+                    "failures": result.failures,
+                    "message": (result.message or "").strip(),
+                }
+            )
+    tests = counts.get("test", Counter()) + counts.get("unit_test", Counter())
     return {
-        "": "*" if data.get("run_id") == published_run_id else "",
-        "run id": str(data.get("run_id", "")),
-        "command": str(data.get("command", "")),
-        "started (UTC)": short_time(data.get("started_at")),
-        "took": duration_text(data.get("duration_seconds")),
-        "as of (UTC)": short_time(data.get("as_of")),
-        "outcome": outcome,
-        "exit": "" if data.get("exit_code") is None else str(data["exit_code"]),
-        "models ok/err/skip": count_text(data.get("model_counts"), "success", "error", "skipped"),
-        "tests pass/warn/fail": test_count_text(data.get("test_counts")),
-        "dropped": "" if dirty.get("dropped") is None else str(dirty["dropped"]),
-        "meeting MQL criteria": change_text(comparison, "leads_meeting_mql_criteria"),
-        "new MQLs": new_mql_text(data),
+        "model_counts": dict(counts.get("model", Counter())),
+        "seed_counts": dict(counts.get("seed", Counter())),
+        "test_counts": dict(tests),
+        "test_problems": problems,
+        "models": [entry for entry in nodes if entry["kind"] == "model"],
+        "nodes": [entry for entry in nodes if entry["kind"] != "model"],
     }
 
 
-def history_lines(
-    records: list[dict[str, Any]], limit: int, published_run_id: str | None
-) -> list[str]:
-    """The newest `limit` records as a table, newest first."""
-    chosen = list(reversed(records))[:limit]
-    if not chosen:
-        return ["No runs recorded yet."]
-    rows = [history_row(data, published_run_id) for data in chosen]
-    columns = list(rows[0])
-    widths = {column: max(len(column), *(len(row[column]) for row in rows)) for column in columns}
-    lines = ["  ".join(column.ljust(widths[column]) for column in columns).rstrip()]
-    lines.append("  ".join("-" * widths[column] for column in columns).rstrip())
-    lines += ["  ".join(row[c].ljust(widths[c]) for c in columns).rstrip() for row in rows]
-    return lines
+def other_warehouse_in_folder(layout: Layout) -> str | None:
+    """The file name of another warehouse whose runs are recorded in this folder, if any.
+
+    builds/ and runs/ belong to the folder: two warehouses in one folder would prune each
+    other's kept builds and mark each other's running records interrupted. Names, not paths,
+    are compared, so a folder that was moved keeps working.
+    """
+    for record in load_records(layout.runs):
+        recorded = record.get("published_path")
+        if recorded and Path(str(recorded)).name != layout.published.name:
+            return Path(str(recorded)).name
+    return None
+
+
+def shares_folder(layout: Layout, other: str) -> ExitCode:
+    """Refuse (exit 2) a warehouse whose folder holds the runs of another one."""
+    print(
+        f"The folder {layout.folder} already holds the runs and kept builds of another "
+        f"warehouse, {other}. Each warehouse needs a folder of its own (its builds/ and runs/ "
+        f"are kept there): choose another folder for {layout.published.name}.",
+        file=sys.stderr,
+    )
+    return ExitCode.NOT_RUN

@@ -1,8 +1,8 @@
-"""The outputs of profiles.yml as dbt renders them, for the scripts that run outside dbt.
+"""The outputs of profiles.yml as dbt renders them, for the code that runs outside dbt.
 
 profiles.yml is the one place the connection and session settings are written:
-scripts/run.py reads a target's adapter type from it before dbt starts, and
-scripts/load_raw_tables.py connects to PostgreSQL, or starts its Spark session, with the same
+a run reads a target's adapter type from it before dbt starts (dbt_session.py), and
+load_raw_tables.py connects to PostgreSQL, or starts its Spark session, with the same
 settings as dbt, so the raw tables land where the models read them.
 
 It renders what profiles.yml uses: `env_var(name, default)` (an unset variable without a default
@@ -15,7 +15,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-PROFILES = Path(__file__).resolve().parents[1] / "profiles.yml"
+from lead_scoring.locations import project_dir
+
+PROFILES_FILE = "profiles.yml"
 PROFILE_NAME = "lead_scoring"
 
 
@@ -53,12 +55,16 @@ def render(value: Any) -> Any:
     return environment.from_string(value).render(env_var=env_var).strip()
 
 
-def output(target: str | None = None) -> dict[str, Any]:
+def output(target: str | None = None, project: Path | None = None) -> dict[str, Any]:
     """The output `target` of the profile (None: the profile's own `target`), not yet rendered:
-    render() the values needed, so an unset variable elsewhere in it does not matter."""
+    render() the values needed, so an unset variable elsewhere in it does not matter.
+
+    `project`: the dbt project whose profiles.yml is read (default: locations.project_dir()).
+    """
     import yaml
 
-    profile = yaml.safe_load(PROFILES.read_text())[PROFILE_NAME]
+    profiles = (project or project_dir()) / PROFILES_FILE
+    profile = yaml.safe_load(profiles.read_text())[PROFILE_NAME]
     name = target or render(profile.get("target", "default"))
     outputs = profile.get("outputs", {})
     if name not in outputs:

@@ -25,7 +25,7 @@ total_score`` (doubles), in no particular order.
 
 Usage::
 
-    python scripts/benchmark_baselines.py --raw-dir /tmp/raw --as-of '2026-11-21 00:00:00' \\
+    python -m lead_scoring.benchmark_baselines --raw-dir /tmp/raw --as-of '2026-11-21 00:00:00' \\
         --which floor
 """
 
@@ -45,7 +45,8 @@ import pandas as pd
 if TYPE_CHECKING:
     import duckdb
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
+from lead_scoring.locations import CHECKOUT_DIR as PROJECT_DIR
+
 DEFAULT_SEEDS_DIR = PROJECT_DIR / "seeds"
 SCORE_COLUMNS = ["lead_id", "fit_score", "engagement_score", "total_score"]
 NUMERIC_ATTRIBUTES = ("employee_count", "annual_revenue")

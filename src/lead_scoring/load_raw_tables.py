@@ -4,17 +4,17 @@ On DuckDB the project reads the raw files directly. On PostgreSQL and Spark the 
 tables in one schema (``LEAD_SCORING_RAW_SCHEMA``, default ``raw``); this script creates them,
 with the spec's column types, from the same files::
 
-    LEAD_SCORING_TARGET=postgres python scripts/load_raw_tables.py --raw-dir data/demo
-    python scripts/load_raw_tables.py --raw-dir /data/exports --target spark --schema raw
+    LEAD_SCORING_TARGET=postgres python -m lead_scoring.load_raw_tables --raw-dir data/demo
+    python -m lead_scoring.load_raw_tables --raw-dir /data/exports --target spark --schema raw
 
-Each table is read from the raw folder in any layout of scripts/raw_files.py (one Parquet, CSV
+Each table is read from the raw folder in any layout of raw_files.py (one Parquet, CSV
 or gzip-compressed CSV file, or a folder of parts), as the DuckDB target reads it, and replaces
 the table of the same name. Values that do not convert to the column's type (e.g. an
 unparseable timestamp in a CSV file) are loaded as null and counted in a warning; staging then
 treats them like any other null.
 
 Connection settings are those of the target's output in ``profiles.yml``, rendered as dbt
-renders them (scripts/profile_settings.py), so the tables land where dbt reads them; the
+renders them (profile_settings.py), so the tables land where dbt reads them; the
 environment variables that set them are in the README ("Running on PostgreSQL / Spark"):
 
 - postgres: host, port, user, password (only when not empty), dbname and sslmode. All tables
@@ -39,12 +39,7 @@ from typing import Any
 
 import duckdb
 
-SCRIPTS_DIR = Path(__file__).resolve().parent
-if str(SCRIPTS_DIR) not in sys.path:
-    sys.path.insert(0, str(SCRIPTS_DIR))
-
-import profile_settings  # noqa: E402  (a sibling module; scripts/ is no package)
-import raw_files  # noqa: E402
+from lead_scoring import profile_settings, raw_files
 
 # The spec's §2 layout: table -> column -> kind.
 RAW_TABLES: dict[str, dict[str, str]] = {

@@ -6,10 +6,10 @@ with a header row) into one folder, the folder ``LEAD_SCORING_RAW_DIR`` points a
 
 Usage::
 
-    python scripts/generate_demo_data.py --out data/raw
-    python scripts/generate_demo_data.py --out /tmp/raw --leads 1000000 --events-per-lead 20 \\
+    python -m lead_scoring.generate_demo_data --out data/raw
+    python -m lead_scoring.generate_demo_data --out /tmp/raw --leads 1000000 --events-per-lead 20 \\
         --seed 7 --end-date 2026-06-30 --days 540 --format parquet
-    python scripts/generate_demo_data.py --out /tmp/clean --no-dirt --format csv
+    python -m lead_scoring.generate_demo_data --out /tmp/clean --no-dirt --format csv
 
 The data models a B2B funnel. Every lead has a latent fit (job title seniority, company size,
 industry, country, e-mail domain, account match, lead source) and a latent intent that drives

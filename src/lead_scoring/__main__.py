@@ -1,0 +1,5 @@
+"""`python -m lead_scoring`: the `lead-scoring` command."""
+
+from lead_scoring.cli import main
+
+raise SystemExit(main())
