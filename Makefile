@@ -37,8 +37,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check src scripts tests
 	$(BIN)/ruff format --check src scripts tests
 	mkdir -p target
-	LEAD_SCORING_DUCKDB_PATH=target/lint.duckdb $(BIN)/sqlfluff lint models tests/seed_validation --processes 2
-	$(BIN)/sqlfluff lint macros tests/generic --config .sqlfluff-macros --processes 2
+	LEAD_SCORING_DUCKDB_PATH=target/lint.duckdb $(BIN)/sqlfluff lint models data-tests/seed_validation --processes 2
+	$(BIN)/sqlfluff lint macros data-tests/generic --config .sqlfluff-macros --processes 2
 
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -25,9 +25,13 @@
     events themselves. Only the versions with events from the cutoff on take the sorted pass;
     for the others (most of them) the state at the cutoff is the last one. The rule versions'
     first and last events come from those carried rows and the window's events
-    (engagement_versions), not from all matched events again.
+    (engagement_versions), not from all matched events again. A windowed run reads three more
+    relations: `fingerprints` (int_lead_fingerprints), `counts_at_cutoff`
+    (int_engagement_counts_at_cutoff) and `engagement_rules` (stg_seeds__engagement_rules).
 -#}
-{% macro engagement_contribution_ctes(windowed, matched_events) -%}
+{% macro engagement_contribution_ctes(
+    matched_events, windowed=false, fingerprints=none, counts_at_cutoff=none, engagement_rules=none
+) -%}
 {% if windowed %}
 -- the events from the cutoff on, and those of rescored leads
 window_events as (
@@ -37,7 +41,7 @@ window_events as (
         valid_from,
         occurred_at
     from {{ matched_events }} as matched_events
-    where {{ lead_scoring.in_incremental_window('occurred_at') }}
+    where {{ lead_scoring.in_incremental_window(fingerprints, 'occurred_at') }}
 ),
 {% endif %}
 
@@ -49,7 +53,9 @@ versions as (
         {{ lead_scoring.decay_bucket('first_event_at', 'half_life_days') }}
         <> {{ lead_scoring.decay_bucket('last_row_at', 'half_life_days') }} as spans_buckets
     from (
-        {{ lead_scoring.engagement_versions(windowed, matched_events) }}
+        {{ lead_scoring.engagement_versions(
+            matched_events, windowed, counts_at_cutoff=counts_at_cutoff, engagement_rules=engagement_rules
+        ) }}
     ) as version_events
 ),
 
@@ -67,7 +73,7 @@ states_at_cutoff as (
                 and window_events.rule_id = carried.rule_id
                 and window_events.valid_from = carried.valid_from
         ) as continues
-    from {{ ref('int_engagement_counts_at_cutoff') }} as carried
+    from {{ counts_at_cutoff }} as carried
 ),
 {% endif %}
 
@@ -322,7 +328,7 @@ engagement_contributions as (
     are not summarised again; the carried events become a row at the cutoff
     (docs/decisions/0001-incremental-from-a-cutoff.md).
 -#}
-{% macro engagement_versions(windowed, matched_events) -%}
+{% macro engagement_versions(matched_events, windowed=false, counts_at_cutoff=none, engagement_rules=none) -%}
     {%- if windowed -%}
     select
         rules.rule_id,
@@ -342,14 +348,14 @@ engagement_contributions as (
             max(last_event_at) as last_event_at
         from (
             select rule_id, valid_from, first_event_at, last_event_at
-            from {{ ref('int_engagement_counts_at_cutoff') }}
+            from {{ counts_at_cutoff }}
             union all
             select rule_id, valid_from, occurred_at as first_event_at, occurred_at as last_event_at
             from window_events
         ) as carried_and_window
         group by rule_id, valid_from
     ) as event_times
-    inner join {{ ref('stg_seeds__engagement_rules') }} as rules
+    inner join {{ engagement_rules }} as rules
         on
             event_times.rule_id = rules.rule_id
             and event_times.valid_from = rules.valid_from

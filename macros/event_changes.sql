@@ -1,8 +1,8 @@
 {#-
-    Exact incremental staging of raw events (docs/operations.md "Incremental runs"):
-    stg_raw__events_changes compares the raw export with the previous build's staged events, and
-    an incremental run re-stages, re-validates and (for events older than the cutoff) rescores
-    only what changed.
+    Exact incremental staging of raw events (docs/operations.md "Incremental runs"): the change
+    detection models (models/change_detection/) compare the raw export with the previous build's
+    staged events, and an incremental run re-stages, re-validates and (for events older than the
+    cutoff) rescores only what changed.
 -#}
 
 {#- The columns of a staged event row as the raw export gives them (before its verdict). -#}
@@ -10,7 +10,7 @@
     {{ return(['event_id', 'lead_id', 'event_type', 'url', 'campaign', 'occurred_at']) }}
 {%- endmacro %}
 
-{#- One row per raw event row, cleaned: stg_raw__events' columns before de-duplication. -#}
+{#- One row per raw event row of `relation` (base_raw__events), cleaned: stg_raw__events' columns before de-duplication. -#}
 {% macro cleaned_event_rows(relation) -%}
     select
         ---------- ids
@@ -34,8 +34,8 @@
 
 {#-
     The condition on an event row's cleaned occurred_at (`column`) that keeps the rows of the
-    days an incremental run searches and stages again: the days stg_raw__events_days marks
-    changed, and always the rows without a usable occurred_at (their staged copies cannot tell a
+    days an incremental run searches and stages again: the days `event_days`
+    (chg_raw__events_days) marks changed, and always the rows without a usable occurred_at (their staged copies cannot tell a
     missing time from an unparseable one). Written as ranges of the timestamp, which DuckDB
     applies while it reads the raw file, where a list of days compared with the cast date
     decodes every row (docs/decisions/0002-changed-events-per-day.md). A range runs from the
@@ -45,16 +45,16 @@
     last day a timestamp can hold (9999-12-31 for Python, 'infinity' on DuckDB). The engine
     writes the bounds as text, so any timestamp it holds (year 1, before it, after 9999) reads
     back as it wrote it. Over 50 ranges, one range from the first to the last narrows the list
-    of days. Runs a query when the model runs, after stg_raw__events_days is built.
+    of days. Runs a query when the model runs, after `event_days` is built.
 -#}
-{% macro restaged_days_condition(column='occurred_at') -%}
+{% macro restaged_days_condition(event_days, column='occurred_at') -%}
     {%- if not execute %}{{ return('1 = 0') }}{% endif %}
     {%- set query -%}
         select
             is_changed,
             cast(day_key as {{ dbt.type_string() }}) as day_text,
             cast(cast(day_key as {{ dbt.type_timestamp() }}) as {{ dbt.type_string() }}) as day_start
-        from {{ ref('stg_raw__events_days') }}
+        from {{ event_days }}
         order by day_key
     {%- endset %}
     {%- set ranges = [] %}
@@ -118,22 +118,26 @@
     cast(xxhash64({{ columns | join(', ') }}) as decimal(38, 0))
 {%- endmacro %}
 
-{#- The event_ids whose staged rows an incremental run re-derives (none in a full build). -#}
-{% macro changed_event_ids() -%}
-    select event_id from {{ ref('stg_raw__events_changes') }} where event_id is not null
+{#-
+    The event_ids whose staged rows an incremental run re-derives: those of `changed_events`
+    (chg_raw__events; none in a full build).
+-#}
+{% macro changed_event_ids(changed_events) -%}
+    select event_id from {{ changed_events }} where event_id is not null
 {%- endmacro %}
 
 {#-
     The leads an edit, withdrawal or late arrival of an event older than the cutoff rescores
-    whole (int_lead_fingerprints): the leads of every copy, before and after, of such an event.
+    whole (int_lead_fingerprints): the leads of every copy, before and after, of such an event
+    in `changed_events` (chg_raw__events).
 -#}
-{% macro leads_of_changed_old_events() -%}
+{% macro leads_of_changed_old_events(changed_events) -%}
     select distinct changes.lead_id
-    from {{ ref('stg_raw__events_changes') }} as changes
+    from {{ changed_events }} as changes
     where
         changes.lead_id is not null
         and changes.event_id in (
-            select event_id from {{ ref('stg_raw__events_changes') }}
+            select event_id from {{ changed_events }}
             where occurred_at < {{ lead_scoring.incremental_cutoff() }}
         )
 {%- endmacro %}

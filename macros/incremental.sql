@@ -71,13 +71,9 @@
     cast('{{ lead_scoring.incremental_since_text() }}' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
 
-{#-
-    The leads whose rows are all recomputed in an incremental run (new, changed or deleted).
-    `fingerprints`: the relation of int_lead_fingerprints when the caller may not ref it (a data
-    test: see lead_fingerprints_relation); by default ref('int_lead_fingerprints').
--#}
-{% macro rescored_leads(fingerprints=none) -%}
-    select lead_id from {{ fingerprints or ref('int_lead_fingerprints') }} where is_rescored
+{#- The leads whose rows are all recomputed in an incremental run (new, changed or deleted). -#}
+{% macro rescored_leads(fingerprints) -%}
+    select lead_id from {{ fingerprints }} where is_rescored
 {%- endmacro %}
 
 {#-
@@ -94,22 +90,23 @@
     {{ return(graph.nodes['model.lead_scoring.int_lead_fingerprints'].relation_name) }}
 {%- endmacro %}
 
-{#- The rows of the leads an incremental run rescores. -#}
-{% macro is_rescored_lead(lead_column='lead_id', fingerprints=none) -%}
+{#- The rows of the leads an incremental run rescores (`fingerprints`: int_lead_fingerprints). -#}
+{% macro is_rescored_lead(fingerprints, lead_column='lead_id') -%}
     {{ lead_column }} in ({{ lead_scoring.rescored_leads(fingerprints) }})
 {%- endmacro %}
 
 {#-
-    Rows an incremental run recomputes: stamped at or after the cutoff, or of a rescored lead;
-    with no time column (a model of lead attributes), the rescored leads' rows only.
+    Rows an incremental run recomputes: stamped at or after the cutoff, or of a lead rescored in
+    `fingerprints` (int_lead_fingerprints); with no time column (a model of lead attributes), the
+    rescored leads' rows only.
 -#}
-{% macro in_incremental_window(time_column, lead_column='lead_id', fingerprints=none) -%}
+{% macro in_incremental_window(fingerprints, time_column=none, lead_column='lead_id') -%}
     {%- if time_column is none -%}
-        ({{ lead_scoring.is_rescored_lead(lead_column, fingerprints) }})
+        ({{ lead_scoring.is_rescored_lead(fingerprints, lead_column) }})
     {%- else -%}
         (
             {{ time_column }} >= {{ lead_scoring.incremental_cutoff() }}
-            or {{ lead_scoring.is_rescored_lead(lead_column, fingerprints) }}
+            or {{ lead_scoring.is_rescored_lead(fingerprints, lead_column) }}
         )
     {%- endif -%}
 {%- endmacro %}
@@ -117,25 +114,26 @@
 {#-
     The config of an incremental model (strategy append): computed whole (dropped and created)
     unless this run continues the previous build (should_full_refresh below); when it does, a
-    pre-hook first deletes the rows the model is about to insert again: those
-    in_incremental_window (time_column none: the rescored leads' rows), and those the macro
-    named `extra_macro` (no arguments, rendered when the hook runs) selects. Decided when the
-    model runs, not when dbt parses it: the parse must not depend on the cutoff.
+    pre-hook first deletes the rows the model is about to insert again. `rows_recomputed`: the
+    Jinja expression (or a list of them, any of which selects a row) of the condition on those
+    rows, written in the model: in_incremental_window with the model's
+    ref('int_lead_fingerprints'), and what else the model recomputes. It is rendered when the
+    hook runs, as the cutoff and the relations are known then, not while dbt parses (the parse
+    must not depend on the cutoff). The model refs the same relations in its body, where dbt
+    sees them: it does not look into a hook's incremental branch while parsing.
 -#}
-{% macro incremental_window_config(time_column, extra_macro=none) -%}
-    {%- set window_args = "none" if time_column is none else "'" ~ time_column ~ "'" -%}
-    {%- set hook =
-        "{% if is_incremental() %}delete from {{ this }} where "
-        ~ "{{ lead_scoring.in_incremental_window(" ~ window_args ~ ") }}"
-        ~ (" or {{ lead_scoring." ~ extra_macro ~ "() }}" if extra_macro else "")
-        ~ "{% endif %}"
-    -%}
+{% macro incremental_window_config(rows_recomputed) -%}
+    {%- set expressions = [rows_recomputed] if rows_recomputed is string else rows_recomputed -%}
+    {%- set conditions = [] -%}
+    {%- for expression in expressions -%}
+        {%- do conditions.append('{{ ' ~ expression ~ ' }}') -%}
+    {%- endfor -%}
     {{ config(
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
         whole_unless_continued=true,
-        pre_hook=[hook],
+        pre_hook=["{% if is_incremental() %}delete from {{ this }} where " ~ conditions | join(' or ') ~ "{% endif %}"],
     ) }}
 {%- endmacro %}
 
@@ -158,22 +156,23 @@
 
 {#-
     int_events_validated re-derives, every incremental run, the rows with no usable key or time,
-    or no lead yet, and those of the event_ids whose raw rows changed.
+    or no lead yet, and those of the event_ids whose raw rows changed (`changed_events`:
+    chg_raw__events).
 -#}
-{% macro events_always_rederived() -%}
+{% macro events_always_rederived(changed_events) -%}
     (
         occurred_at is null or event_id is null or lead_created_at is null
-        or event_id in ({{ lead_scoring.changed_event_ids() }})
+        or event_id in ({{ lead_scoring.changed_event_ids(changed_events) }})
     )
 {%- endmacro %}
 
 {#-
-    The scored events int_events_validated re-derived in this run (only those: a re-derived
-    duplicate copy must not take the matches of the kept copy with it).
+    The scored events `validated_events` (int_events_validated) re-derived in this run (only
+    those: a re-derived duplicate copy must not take the matches of the kept copy with it).
 -#}
-{% macro events_rederived_this_run() -%}
+{% macro events_rederived_this_run(validated_events) -%}
     event_id in (
-        select event_id from {{ ref('int_events_validated') }}
+        select event_id from {{ validated_events }}
         where loaded_by_run = '{{ invocation_id }}' and dq_issue is null
     )
 {%- endmacro %}

@@ -1,4 +1,4 @@
-{#- Helpers of int_lifecycle_steps' state machine (docs/semantics.md §4). -#}
+{#- Helpers of lifecycle_steps' state machine (docs/semantics.md §4). -#}
 
 {#-
     The base state of a step's segment from its running key (segment_number * 4 + 1 for a
@@ -25,7 +25,7 @@
 {%- endmacro %}
 
 {#-
-    int_lifecycle_steps' steps from the CRM records (the columns of its `steps`): each sales
+    lifecycle_steps' steps from the CRM records (the columns of its `steps`): each sales
     disposition (kind 2), opportunity creation (3) and win (4), from relations or subqueries of
     the used rows of int_sales_dispositions_validated and int_opportunities_validated.
 -#}
@@ -68,7 +68,7 @@
 {%- endmacro %}
 
 {#-
-    The condition, rendered in int_lifecycle_steps' pre-hook of an incremental run, on the rows
+    The condition, rendered in lifecycle_steps' pre-hook of an incremental run, on the rows
     to delete besides the rescored leads' (whose every input is recomputed): every step from
     the cutoff on, and all the steps of the leads whose earlier steps can have changed. A lead's
     steps before the cutoff come from its scores and events before it, which only a rescored
@@ -77,13 +77,15 @@
     the previous table's steps (new, edited or withdrawn in the CRM, or now effective since
     as_of moved), found by comparing both ways, and (never seen) leads with a step without a
     time. The model computes the leads left without rows whole and continues the others.
+    `dispositions` and `opportunities`: int_sales_dispositions_validated and
+    int_opportunities_validated.
 -#}
-{% macro lifecycle_leads_restepped() -%}
+{% macro lifecycle_leads_restepped(dispositions, opportunities) -%}
     {%- set cutoff = lead_scoring.incremental_cutoff() %}
     {%- set record_columns = 'lead_id, step_at, step_kind, step_key, disposition_status' %}
     {%- set current_records = lead_scoring.lifecycle_record_steps(
-        '(select * from ' ~ ref('int_sales_dispositions_validated') ~ ' where dq_issue is null)',
-        '(select * from ' ~ ref('int_opportunities_validated') ~ ' where dq_issue is null)'
+        '(select * from ' ~ dispositions ~ ' where dq_issue is null)',
+        '(select * from ' ~ opportunities ~ ' where dq_issue is null)'
     ) %}
     (
         step_at >= {{ cutoff }}

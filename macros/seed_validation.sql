@@ -2,7 +2,7 @@
     The problems every versioned rule table (engagement_rules, fit_rules) can have, as rows
     (rule_id, valid_from_text, problem) selected from the staged rules relation `rules`: no rows
     at all, an empty rule_id, a valid_from that is not a date, a duplicate (rule_id, valid_from),
-    points that are not a number. Used by tests/seed_validation/.
+    points that are not a number. Used by data-tests/seed_validation/.
 -#}
 {% macro rule_version_problems(rules) -%}
     select

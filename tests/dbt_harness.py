@@ -27,8 +27,7 @@ PROJECT_ENTRIES = (
     "models",
     "macros",
     "seeds",
-    "tests/generic",
-    "tests/seed_validation",
+    "data-tests",
 )
 NOT_COPIED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
 DBT = str(Path(sys.executable).with_name("dbt"))

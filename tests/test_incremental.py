@@ -411,7 +411,7 @@ def test_selecting_the_fingerprints_does_not_select_other_models_key_tests(
         assert listed.returncode == 0, listed.stdout[-2000:]
         return [line.strip() for line in listed.stdout.splitlines() if line.strip()]
 
-    key_test = "unique_combination_of_columns_fct_lead_score_history_lead_id__scored_at__scored_at"
+    key_test = "unique_together_fct_lead_score_history_lead_id__scored_at__scored_at"
     assert key_test in tests_of("fct_lead_score_history")
     assert [test for test in tests_of("int_lead_fingerprints") if "fingerprints" not in test] == []
 
@@ -434,20 +434,21 @@ def test_an_incremental_run_restages_only_changed_events_and_rescores_their_lead
     with duckdb.connect(str(daily.incremental), read_only=True) as connection:
         changed = dict(
             connection.execute(
-                "select event_id, count(*) from staging.stg_raw__events_changes "
+                "select event_id, count(*) from change_detection.chg_raw__events "
                 "where event_id is not null group by event_id"
             ).fetchall()
         )
         staged = connection.execute("select count(*) from staging.stg_raw__events").fetchone()
         leads = connection.execute(
-            "select distinct lead_id from staging.stg_raw__events_changes where event_id in "
+            "select distinct lead_id from change_detection.chg_raw__events where event_id in "
             f"{rewritten} and lead_id is not null"
         ).fetchall()
         rescored = connection.execute(
             "select lead_id from intermediate.int_lead_fingerprints where is_rescored"
         ).fetchall()
         days = connection.execute(
-            "select count(*) filter (where is_changed), count(*) from staging.stg_raw__events_days"
+            "select count(*) filter (where is_changed), count(*)"
+            " from change_detection.chg_raw__events_days"
         ).fetchone()
     assert staged is not None
     # the days searched for changed events: the rewritten events' and the newest ones, not all
@@ -489,17 +490,17 @@ def test_events_at_extreme_times_are_staged_as_in_a_full_build(daily: Daily) -> 
 
 def test_the_lifecycle_steps_continue_exactly_where_the_kept_ones_end(daily: Daily) -> None:
     """The last run continues the leads with steps on both sides of its cutoff from their last
-    kept step (step numbers, segments and levels carried over), and its int_lifecycle_steps is
+    kept step (step numbers, segments and levels carried over), and its lifecycle_steps is
     a full build's, row for row."""
     cutoff = daily.at_cutoff.cutoff  # the last run's
-    query = "select * from intermediate.int_lifecycle_steps order by lead_id, step_number"
+    query = "select * from intermediate.lifecycle_steps order by lead_id, step_number"
     found = {}
     for name, path in (("incremental", daily.incremental), ("full", daily.full)):
         with duckdb.connect(str(path), read_only=True) as connection:
             found[name] = connection.execute(query).fetchall()
             if name == "incremental":
                 continued = connection.execute(
-                    "select count(*) from (select lead_id from intermediate.int_lifecycle_steps "
+                    "select count(*) from (select lead_id from intermediate.lifecycle_steps "
                     "group by lead_id having min(step_at) < ? and max(step_at) >= ?)",
                     [cutoff, cutoff],
                 ).fetchone()
@@ -518,7 +519,7 @@ def test_an_old_disposition_edited_in_the_crm_moves_the_lead_again(daily: Daily)
         with duckdb.connect(str(path), read_only=True) as connection:
             found[name] = connection.execute(
                 "select step_number, step_at, step_kind, step_key, disposition_status, "
-                "stage_before, stage_after from intermediate.int_lifecycle_steps "
+                "stage_before, stage_after from intermediate.lifecycle_steps "
                 "where lead_id = ? order by step_number",
                 [lead_id],
             ).fetchall()
@@ -554,7 +555,7 @@ def compiled_test(
 def test_a_key_test_over_several_columns_finds_a_copied_row(daily: Daily, tmp_path: Path) -> None:
     """On DuckDB the test first groups by a hash of the key columns, then by the columns of the
     hashes seen twice: a copied row is still found, and only it."""
-    test_name = "unique_combination_of_columns_fct_lead_score_history_lead_id__scored_at__scored_at"
+    test_name = "unique_together_fct_lead_score_history_lead_id__scored_at__scored_at"
     warehouse = tmp_path / "lead_scoring.duckdb"
     shutil.copyfile(daily.full, warehouse)
     sql = compiled_test(

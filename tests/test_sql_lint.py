@@ -19,9 +19,9 @@ from sqlfluff.cli.commands import lint as sqlfluff_lint
 from sqlfluff.core import FluffConfig
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-SQL_FOLDERS = ("models", "macros", "tests")
+SQL_FOLDERS = ("models", "macros", "data-tests")
 # dbt reads every SQL file here as macro definitions (its macro-paths, and generic tests)
-MACRO_FOLDERS = ("macros", "tests/generic")
+MACRO_FOLDERS = ("macros", "data-tests/generic")
 # make prints the lint recipe without installing first (the install stamp counts as up to date)
 INSTALL_STAMP = ".venv/.installed"
 # sqlfluff's codes for a file it could not template or parse

@@ -16,8 +16,6 @@ instants as (
     select * from {{ ref('int_lead_evaluation_instants') }}
 ),
 
-{{ lead_scoring.engagement_contribution_ctes(
-    windowed=false, matched_events=ref('int_events_matched_to_rules')
-) }}
+{{ lead_scoring.engagement_contribution_ctes(ref('int_events_matched_to_rules')) }}
 
 select * from engagement_contributions

@@ -8,12 +8,12 @@
 
     Empty in a full build, where both models read the matched events themselves.
 -#}
--- depends_on: {{ ref('int_lead_fingerprints') }}
+{%- set lead_fingerprints = ref('int_lead_fingerprints') %}
 {%- set continues = lead_scoring.continues_previous_build() %}
 {#- a full build has no cutoff: no rows (as of as_of, to keep the columns' types) -#}
 {%- set at_time = lead_scoring.incremental_cutoff() if continues else as_of() %}
 {%- set counted = (
-    'not ' ~ lead_scoring.in_incremental_window('matched_events.occurred_at', 'matched_events.lead_id')
+    'not ' ~ lead_scoring.in_incremental_window(lead_fingerprints, 'matched_events.occurred_at', 'matched_events.lead_id')
 ) if continues else '1 = 0' %}
 
 with

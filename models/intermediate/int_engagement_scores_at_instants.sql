@@ -8,10 +8,10 @@
     of a rescored lead's); the events before the cutoff enter as their decayed counts at it
     (int_engagement_counts_at_cutoff, which fct_score_contributions reads too).
 -#}
--- depends_on: {{ ref('int_lead_fingerprints') }}
--- depends_on: {{ ref('int_engagement_counts_at_cutoff') }}
--- depends_on: {{ ref('stg_seeds__engagement_rules') }}
-{{ lead_scoring.incremental_window_config('scored_at') }}
+{%- set lead_fingerprints = ref('int_lead_fingerprints') %}
+{{ lead_scoring.incremental_window_config(
+    "lead_scoring.in_incremental_window(ref('int_lead_fingerprints'), 'scored_at')"
+) }}
 {%- set windowed = lead_scoring.is_incremental_window() %}
 
 with
@@ -19,12 +19,16 @@ with
 instants as (
     select * from {{ ref('int_lead_evaluation_instants') }}
     {% if windowed %}
-    where {{ lead_scoring.in_incremental_window('scored_at') }}
+    where {{ lead_scoring.in_incremental_window(lead_fingerprints, 'scored_at') }}
     {% endif %}
 ),
 
 {{ lead_scoring.engagement_contribution_ctes(
-    windowed=windowed, matched_events=ref('int_events_matched_to_rules')
+    ref('int_events_matched_to_rules'),
+    windowed=windowed,
+    fingerprints=lead_fingerprints,
+    counts_at_cutoff=ref('int_engagement_counts_at_cutoff'),
+    engagement_rules=ref('stg_seeds__engagement_rules'),
 ) }},
 
 final as (

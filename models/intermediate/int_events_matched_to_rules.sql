@@ -3,8 +3,11 @@
     where the version has a url_pattern, the url LIKE it, both case-insensitive. Incremental: a
     run re-matches the events it re-derived in int_events_validated.
 -#}
--- depends_on: {{ ref('int_lead_fingerprints') }}
-{{ lead_scoring.incremental_window_config('occurred_at', 'events_rederived_this_run') }}
+{%- set lead_fingerprints = ref('int_lead_fingerprints') %}
+{{ lead_scoring.incremental_window_config([
+    "lead_scoring.in_incremental_window(ref('int_lead_fingerprints'), 'occurred_at')",
+    "lead_scoring.events_rederived_this_run(ref('int_events_validated'))",
+]) }}
 
 with
 
@@ -13,7 +16,7 @@ events as (
     where
         dq_issue is null
     {% if lead_scoring.is_incremental_window() %}
-        and ({{ lead_scoring.in_incremental_window('occurred_at') }} or loaded_by_run = '{{ invocation_id }}')
+        and ({{ lead_scoring.in_incremental_window(lead_fingerprints, 'occurred_at') }} or loaded_by_run = '{{ invocation_id }}')
     {% endif %}
 ),
 

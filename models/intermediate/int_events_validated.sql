@@ -2,12 +2,15 @@
     Every staged event with its final data-quality verdict (dq_issue null: the event is scored).
     Incremental (macros/incremental.sql): a run re-derives the events stamped from the cutoff on,
     the events with no usable timestamp or key or no known lead yet, those of rescored leads, and
-    the event_ids whose raw rows changed (stg_raw__events_changes): the rows its pre-hook deletes
+    the event_ids whose raw rows changed (chg_raw__events): the rows its pre-hook deletes
     (macros/incremental.sql events_always_rederived). `loaded_by_run` says which run derived a row.
 -#}
--- depends_on: {{ ref('int_lead_fingerprints') }}
--- depends_on: {{ ref('stg_raw__events_changes') }}
-{{ lead_scoring.incremental_window_config('occurred_at', 'events_always_rederived') }}
+{%- set lead_fingerprints = ref('int_lead_fingerprints') %}
+{%- set changed_events = ref('chg_raw__events') %}
+{{ lead_scoring.incremental_window_config([
+    "lead_scoring.in_incremental_window(ref('int_lead_fingerprints'), 'occurred_at')",
+    "lead_scoring.events_always_rederived(ref('chg_raw__events'))",
+]) }}
 
 with
 
@@ -15,10 +18,10 @@ events as (
     select staged.* from {{ ref('stg_raw__events') }} as staged
     {% if lead_scoring.is_incremental_window() %}
     where
-        {{ lead_scoring.in_incremental_window('staged.occurred_at', 'staged.lead_id') }}
+        {{ lead_scoring.in_incremental_window(lead_fingerprints, 'staged.occurred_at', 'staged.lead_id') }}
         or staged.occurred_at is null
         or staged.event_id is null
-        or staged.event_id in ({{ lead_scoring.changed_event_ids() }})
+        or staged.event_id in ({{ lead_scoring.changed_event_ids(changed_events) }})
         or not exists (
             select 1 from {{ ref('int_leads_joined_to_accounts') }} as known_leads
             where known_leads.lead_id = staged.lead_id

@@ -10,14 +10,14 @@
     read twice is buffered, with each rule's description, and spills at scale;
     docs/decisions/0006-large-results-read-once.md).
 -#}
--- depends_on: {{ ref('int_lead_fingerprints') }}
-{{ lead_scoring.incremental_window_config(none) }}
+{%- set lead_fingerprints = ref('int_lead_fingerprints') %}
+{{ lead_scoring.incremental_window_config("lead_scoring.in_incremental_window(ref('int_lead_fingerprints'))") }}
 
 {#- read where it is used (three times): a CTE read more than once can be buffered -#}
 {%- set lead_attributes -%}
     select * from {{ ref('int_lead_attributes') }}
     {% if lead_scoring.is_incremental_window() %}
-    where {{ lead_scoring.in_incremental_window(none) }}
+    where {{ lead_scoring.in_incremental_window(lead_fingerprints) }}
     {% endif %}
 {%- endset %}
 

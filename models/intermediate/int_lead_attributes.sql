@@ -4,15 +4,15 @@
     int_lead_fingerprints marks rescored (new, changed or deleted), whose fingerprint covers
     every fit attribute.
 -#}
--- depends_on: {{ ref('int_lead_fingerprints') }}
-{{ lead_scoring.incremental_window_config(none) }}
+{%- set lead_fingerprints = ref('int_lead_fingerprints') %}
+{{ lead_scoring.incremental_window_config("lead_scoring.in_incremental_window(ref('int_lead_fingerprints'))") }}
 
 with
 
 leads as (
     select * from {{ ref('int_leads_joined_to_accounts') }}
     {% if lead_scoring.is_incremental_window() %}
-    where {{ lead_scoring.in_incremental_window(none) }}
+    where {{ lead_scoring.in_incremental_window(lead_fingerprints) }}
     {% endif %}
 ),
 

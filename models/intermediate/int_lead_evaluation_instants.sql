@@ -3,8 +3,10 @@
     after it, each rule or threshold valid_from after it, and as_of; none after as_of.
     Incremental: a run recomputes the instants from the cutoff on, and all of a rescored lead's.
 -#}
--- depends_on: {{ ref('int_lead_fingerprints') }}
-{{ lead_scoring.incremental_window_config('scored_at') }}
+{%- set lead_fingerprints = ref('int_lead_fingerprints') %}
+{{ lead_scoring.incremental_window_config(
+    "lead_scoring.in_incremental_window(ref('int_lead_fingerprints'), 'scored_at')"
+) }}
 
 with
 
@@ -17,7 +19,7 @@ events as (
     where
         dq_issue is null
     {% if lead_scoring.is_incremental_window() %}
-        and {{ lead_scoring.in_incremental_window('occurred_at') }}
+        and {{ lead_scoring.in_incremental_window(lead_fingerprints, 'occurred_at') }}
     {% endif %}
 ),
 
@@ -75,7 +77,7 @@ final as (
         candidate_instants.scored_at >= leads.created_at
         and candidate_instants.scored_at <= {{ as_of() }}
     {% if lead_scoring.is_incremental_window() %}
-        and {{ lead_scoring.in_incremental_window('candidate_instants.scored_at', 'candidate_instants.lead_id') }}
+        and {{ lead_scoring.in_incremental_window(lead_fingerprints, 'candidate_instants.scored_at', 'candidate_instants.lead_id') }}
     {% endif %}
     group by candidate_instants.lead_id, candidate_instants.scored_at
 )

@@ -4,16 +4,16 @@
     fit attributes, the account's included), and whether an incremental run must recompute all
     of the lead's rows (`is_rescored`: new, changed or deleted since the previous build of this
     table, or, in an incremental run, with an event older than the cutoff that was edited,
-    withdrawn or arrived late: macros/event_changes.sql). The previous build is read before this
+    withdrawn or arrived late: chg_raw__events). The previous build is read before this
     one replaces it; on a first build every lead counts as new.
 -#}
--- depends_on: {{ ref('stg_raw__events_changes') }}
+{%- set changed_events = ref('chg_raw__events') %}
 {%- set previous = adapter.get_relation(this.database, this.schema, this.identifier) if execute else none %}
 {%- set is_rescored = 'true' if previous is none else
     'coalesce(previous_fingerprints.fingerprint <> current_fingerprints.fingerprint, true)' %}
 {%- if previous is not none and lead_scoring.continues_previous_build() %}
     {%- set is_rescored = '(' ~ is_rescored ~ ' or current_fingerprints.lead_id in ('
-        ~ lead_scoring.leads_of_changed_old_events() ~ '))' %}
+        ~ lead_scoring.leads_of_changed_old_events(changed_events) ~ '))' %}
 {%- endif %}
 
 with

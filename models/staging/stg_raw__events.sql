@@ -3,30 +3,33 @@
     the first by time and then by the other columns is kept, the others are duplicate_key.
 
     Incremental (macros/event_changes.sql): a run continuing the published warehouse stages
-    again only the event_ids stg_raw__events_changes lists (and the rows without an event_id of
-    the days it searched): the verdicts of the others cannot have changed, since de-duplication
-    ranks the copies of one event_id only. Without a cutoff, or with --full-refresh, the table is staged whole.
+    again only the event_ids chg_raw__events lists (and the rows without an event_id of the days
+    it searched): the verdicts of the others cannot have changed, since de-duplication ranks the
+    copies of one event_id only. Without a cutoff, or with --full-refresh, the table is staged
+    whole from base_raw__events.
 -#}
--- depends_on: {{ ref('stg_raw__events_changes') }}
--- depends_on: {{ ref('stg_raw__events_days') }}
+{%- set raw_events = ref('base_raw__events') %}
+{%- set changed_events = ref('chg_raw__events') %}
+{#- the pre-hook reads the changed days too: a ref here shows dbt that this model needs them -#}
+{%- set event_days = ref('chg_raw__events_days') %}
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',
     whole_unless_continued=true,
     pre_hook=[
-        "{% if is_incremental() %}delete from {{ this }} where (event_id is null and {{ lead_scoring.restaged_days_condition() }}) or event_id in ({{ lead_scoring.changed_event_ids() }}){% endif %}"
+        "{% if is_incremental() %}delete from {{ this }} where (event_id is null and {{ lead_scoring.restaged_days_condition(ref('chg_raw__events_days')) }}) or event_id in ({{ lead_scoring.changed_event_ids(ref('chg_raw__events')) }}){% endif %}"
     ],
 ) }}
 
-{#- the rows to stage: in an incremental run, the current rows stg_raw__events_changes lists -#}
+{#- the rows to stage: in an incremental run, the current rows chg_raw__events lists -#}
 {%- set rows_to_stage -%}
     {%- if is_incremental() -%}
     select {{ lead_scoring.staged_event_columns() | join(', ') }}, timestamp_issue
-    from {{ ref('stg_raw__events_changes') }}
+    from {{ changed_events }}
     where side = 'current'
     {%- else -%}
-        {{ lead_scoring.cleaned_event_rows(source('raw', 'events')) }}
+        {{ lead_scoring.cleaned_event_rows(raw_events) }}
     {%- endif -%}
 {%- endset %}
 

@@ -157,7 +157,7 @@ def plan_incremental(
         )
     if info.get("selection"):
         # its selected tables were rebuilt from newer raw files than the others (the raw events'
-        # day sums of stg_raw__events_days among them): only a full build is consistent again
+        # day sums of chg_raw__events_days among them): only a full build is consistent again
         return IncrementalPlan(
             None, f"the published warehouse is a --select build ({info['selection']})"
         )

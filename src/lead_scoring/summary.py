@@ -82,7 +82,7 @@ def table_lines(rows: list[dict[str, Any]], prefix: str = "      ") -> list[str]
 
 
 # the folder of the data tests that check the rule tables (seeds)
-SEED_VALIDATION_TESTS = "tests/seed_validation/"
+SEED_VALIDATION_TESTS = "data-tests/seed_validation/"
 
 
 def failing_rows_lines(session: DbtSession, node: Outcome) -> list[str]:

@@ -6,7 +6,7 @@ leads as (
 ),
 
 steps as (
-    select * from {{ ref('int_lifecycle_steps') }}
+    select * from {{ ref('lifecycle_steps') }}
 ),
 
 created as (

@@ -1,6 +1,6 @@
 {#-
     Fit, engagement and total score, grade, band and MQL criteria of each lead at each evaluation
-    instant. The lifecycle (int_lifecycle_steps), dim_leads and fct_mqls read it too: it is the
+    instant. The lifecycle (lifecycle_steps), dim_leads and fct_mqls read it too: it is the
     one table of scores per instant: a second copy of its 23M rows at 1M leads would cost time
     and memory to write (docs/decisions/0006-large-results-read-once.md).
 
@@ -8,8 +8,10 @@
     period and looked up by the instant's period. Incremental: a run recomputes the instants from
     the cutoff on, and all of a rescored lead's.
 -#}
--- depends_on: {{ ref('int_lead_fingerprints') }}
-{{ lead_scoring.incremental_window_config('scored_at') }}
+{%- set lead_fingerprints = ref('int_lead_fingerprints') %}
+{{ lead_scoring.incremental_window_config(
+    "lead_scoring.in_incremental_window(ref('int_lead_fingerprints'), 'scored_at')"
+) }}
 {%- set windowed = lead_scoring.is_incremental_window() %}
 
 with
@@ -17,14 +19,14 @@ with
 instants as (
     select * from {{ ref('int_lead_evaluation_instants') }}
     {% if windowed %}
-    where {{ lead_scoring.in_incremental_window('scored_at') }}
+    where {{ lead_scoring.in_incremental_window(lead_fingerprints, 'scored_at') }}
     {% endif %}
 ),
 
 engagement as (
     select * from {{ ref('int_engagement_scores_at_instants') }}
     {% if windowed %}
-    where {{ lead_scoring.in_incremental_window('scored_at') }}
+    where {{ lead_scoring.in_incremental_window(lead_fingerprints, 'scored_at') }}
     {% endif %}
 ),
 

@@ -8,8 +8,8 @@
     events from the cutoff on (all of a rescored lead's): the 26M matched events at 1M leads
     are not aggregated a second time.
 -#}
--- depends_on: {{ ref('int_lead_fingerprints') }}
--- depends_on: {{ ref('int_engagement_counts_at_cutoff') }}
+{%- set lead_fingerprints = ref('int_lead_fingerprints') %}
+{%- set counts_at_cutoff = ref('int_engagement_counts_at_cutoff') %}
 {%- set continues = lead_scoring.continues_previous_build() %}
 {%- set counted = is_in_force('matched_events', as_of()) ~ ' and matched_events.points <> 0' %}
 
@@ -35,7 +35,7 @@
                 'counts.at_time', as_of(), 'engagement_rules.half_life_days'
             ) }} as decayed_event_count,
             counts.last_event_at
-        from {{ ref('int_engagement_counts_at_cutoff') }} as counts
+        from {{ counts_at_cutoff }} as counts
         inner join engagement_rules
             on
                 counts.rule_id = engagement_rules.rule_id
@@ -57,7 +57,7 @@
                 'matched_events',
                 as_of(),
                 counted ~ ' and ' ~ lead_scoring.in_incremental_window(
-                    'matched_events.occurred_at', 'matched_events.lead_id'
+                    lead_fingerprints, 'matched_events.occurred_at', 'matched_events.lead_id'
                 )
             ) }}
         ) as window_counts

@@ -1,5 +1,8 @@
 {#-
-    Each combination of the given columns appears at most once.
+    Each combination of the given columns appears at most once; rows with nulls in the columns
+    are compared like values (two rows with the same nulls are a duplicate). Named apart from
+    dbt_utils.unique_combination_of_columns, since the incremental options below check part of
+    the table only.
 
     `incremental_time_column`: for a model that incremental runs extend (macros/incremental.sql)
     and whose key includes that time (or fixes it), an incremental run checks only the rows it
@@ -14,12 +17,12 @@
     The run's cutoff is known only when dbt runs the test (macros/incremental.sql), so such a
     test is always part of the build and passes at once in a full one.
 
-    On an engine with a cheap 64-bit hash (macros/cross_db.sql key_hash), the rows are first
+    On an engine with a cheap 64-bit hash (macros/cross_db/key_hash.sql), the rows are first
     grouped by the hash of the columns, and only the rows of a hash seen more than once are
     grouped by the columns themselves: the same result, found sooner on large keys
     (docs/decisions/0008-key-tests.md).
 -#}
-{% test unique_combination_of_columns(
+{% test unique_together(
     model,
     combination_of_columns,
     incremental_time_column=none,
@@ -34,7 +37,7 @@
         select {{ columns }} from {{ model }} where 1 = 0
     {%- elif (incremental_time_column or incremental_by_lead) and lead_scoring.continues_previous_build() %}
         select {{ columns }} from {{ model }}
-        where {{ lead_scoring.in_incremental_window(incremental_time_column, fingerprints=lead_scoring.lead_fingerprints_relation()) }}
+        where {{ lead_scoring.in_incremental_window(lead_scoring.lead_fingerprints_relation(), incremental_time_column) }}
     {%- elif incremental_loaded_by_run and lead_scoring.continues_previous_build() %}
         select {{ columns }} from (select * from {{ model }}) as checked
         where exists (

@@ -1,12 +1,12 @@
 {#-
     One row per day of occurred_at in the raw events export: the number of raw rows and the sum
-    of a 64-bit hash of each row's raw columns (macros/event_changes.sql row_hash_number), and
+    of a 64-bit hash of each row's raw columns (macros/cross_db/row_hash_number.sql), and
     `is_changed`: the day differs from the previous build's row (new, edited, added or removed
     rows). A day gone from the export keeps a row with no rows, changed, for one run. Rows
-    without a usable occurred_at have no day: stg_raw__events_changes searches them every run,
+    without a usable occurred_at have no day: chg_raw__events searches them every run,
     and a stand-in day for them would be a real day of some other row.
 
-    stg_raw__events_changes looks for changed events only in the changed days. The raw columns
+    chg_raw__events looks for changed events only in the changed days. The raw columns
     are hashed as they are, not cleaned, since the cleaning is most of the cost of reading the
     raw rows, and the previous build's staged rows need not be read at all: the previous day
     sums are this table's previous build (read before it is replaced, and always built by the
@@ -20,7 +20,7 @@
 {%- if execute and continues %}
     {%- set previous = adapter.get_relation(this.database, this.schema, this.identifier) %}
 {%- endif %}
-{%- set raw_events = source('raw', 'events') %}
+{%- set raw_events = ref('base_raw__events') %}
 {%- set occurred_at = lead_scoring.clean_timestamp('occurred_at', raw_events) %}
 {#- without a previous build, no previous days: every day is changed -#}
 {%- set previous_days = previous if previous is not none else

@@ -20,9 +20,16 @@
     from its last kept step: one carried row holds the running values (step number, segment,
     segment base, level, first win) the windows below would have reached there. At 1M leads
     that is 260k of 4.8M rows, instead of the 2.0M rows of the 60k leads with such a step.
+
+    A model of the marts layer, as it reads the mart of scores (an intermediate copy of those
+    would cost a second 23M-row table: docs/decisions/0016-dag-layers.md), but
+    protected and stored in the intermediate schema: the lifecycle marts read it, BI does not.
 -#}
--- depends_on: {{ ref('int_lead_fingerprints') }}
-{{ lead_scoring.incremental_window_config(none, 'lifecycle_leads_restepped') }}
+{%- set lead_fingerprints = ref('int_lead_fingerprints') %}
+{{ lead_scoring.incremental_window_config([
+    "lead_scoring.in_incremental_window(ref('int_lead_fingerprints'))",
+    "lead_scoring.lifecycle_leads_restepped(ref('int_sales_dispositions_validated'), ref('int_opportunities_validated'))",
+]) }}
 {%- set windowed = lead_scoring.is_incremental_window() %}
 {%- set carried_columns = {
     'carried_step_number': dbt.type_bigint(),

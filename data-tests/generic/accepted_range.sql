@@ -1,4 +1,7 @@
-{#- Values outside [min_value, max_value] (either bound optional, both inclusive). -#}
+{#-
+    Values outside [min_value, max_value] (either bound optional, both inclusive); nulls pass, as
+    in dbt_utils.accepted_range with its default inclusive bounds.
+-#}
 {% test accepted_range(model, column_name, min_value=none, max_value=none) %}
     select *
     from {{ model }}

@@ -6,26 +6,32 @@
     (as_of has moved since), or with a row without a usable occurred_at (missing and
     unparseable look the same once cleaned); and the current rows without an event_id of the
     days searched.
-    Only the days of occurred_at whose raw rows changed (stg_raw__events_days), and the rows
+    Only the days of occurred_at whose raw rows changed (chg_raw__events_days), and the rows
     without a usable occurred_at, are searched: there the rows are compared per event_id by
     their cleaned columns, by the number of rows and the sum of a 64-bit hash of each.
 
     In a full build it is empty: everything is staged again.
 -#}
--- depends_on: {{ ref('stg_raw__events_days') }}
+{%- set raw_events = ref('base_raw__events') %}
+{%- set event_days = ref('chg_raw__events_days') %}
 {%- set continues = lead_scoring.continues_previous_build() %}
+{#-
+    The previous build of stg_raw__events, read before this run replaces it: it is downstream of
+    this model, so it is looked up, not ref'd (a ref would be a cycle).
+-#}
 {%- set previous = none %}
 {%- if execute and continues %}
-    {%- set previous = adapter.get_relation(this.database, this.schema, 'stg_raw__events') %}
+    {%- set staged = graph.nodes['model.lead_scoring.stg_raw__events'] %}
+    {%- set previous = adapter.get_relation(staged.database, staged.schema, staged.alias) %}
     {%- if previous is none %}
         {{ exceptions.raise_compiler_error(
-            "An incremental run found no previous " ~ this.schema ~ ".stg_raw__events to compare the raw "
+            "An incremental run found no previous " ~ staged.schema ~ ".stg_raw__events to compare the raw "
             ~ "events with; run scripts/run.py --full-refresh"
         ) }}
     {%- endif %}
 {%- endif %}
 {#- in a full build the model is empty -#}
-{%- set restaged_days = lead_scoring.restaged_days_condition() if continues else '1 = 0' %}
+{%- set restaged_days = lead_scoring.restaged_days_condition(event_days) if continues else '1 = 0' %}
 {%- set changed_event_ids = 'select changed_keys.event_id from changed_keys' if continues else
     'select cast(null as ' ~ dbt.type_string() ~ ')' %}
 {%- set compared = lead_scoring.staged_event_columns() %}
@@ -34,14 +40,14 @@
     The raw and the previous rows are read where they are used, not as CTEs: a CTE read twice is
     materialized (on DuckDB 20M rows of text), which costs more than reading the file again.
 -#}
-{%- set current_rows = '(' ~ lead_scoring.cleaned_event_rows(source('raw', 'events')) ~ ')' %}
+{%- set current_rows = '(' ~ lead_scoring.cleaned_event_rows(raw_events) ~ ')' %}
 
 with
 
 {% if continues %}
 
 -- per event_id, the rows now minus the rows staged before, in number and hash sum, over the
--- rows of the days stg_raw__events_days marks changed (and those without a usable time) only:
+-- rows of the days chg_raw__events_days marks changed (and those without a usable time) only:
 -- the raw rows of an unchanged day are the ones the previous build staged, so they add nothing
 -- to any event_id's difference (an event moved from one day to another changes both days).
 -- Grouping 20M rows by event_id took 10 of the model's 12 s at 1M leads; the changed days
