@@ -12,7 +12,8 @@ The rules, and why (docs/decisions/0016-dag-layers.md):
   with not_null, test or contract constraint, on each of its columns), unless its meta
   `no_primary_key_test` says why it has none, and a description;
 - a public mart has an enforced contract;
-- no macro calls ref(): models pass relations to macros, so dbt and readers see every edge.
+- no macro calls ref(): models pass relations to macros, so dbt and readers see every edge;
+- every macro of macros/ has a description in a macros yml, so dbt docs explains it.
 """
 
 from __future__ import annotations
@@ -182,6 +183,16 @@ def ref_in_macros(manifest: Manifest) -> list[str]:
     ]
 
 
+def macros_without_description(manifest: Manifest) -> list[str]:
+    return [
+        f"macro without a description: {unique_id} ({macro['original_file_path']})"
+        for unique_id, macro in sorted(manifest["macros"].items())
+        if macro["package_name"] == PROJECT
+        and macro["original_file_path"].startswith("macros/")
+        and not macro.get("description", "").strip()
+    ]
+
+
 RULES: dict[str, Callable[[Manifest], list[str]]] = {
     "source_read_once": source_readers,
     "staging_on_staging": staging_on_staging,
@@ -190,6 +201,7 @@ RULES: dict[str, Callable[[Manifest], list[str]]] = {
     "primary_key_and_description": primary_key_and_description,
     "public_mart_contract": public_marts_with_contracts,
     "ref_in_macro": ref_in_macros,
+    "macro_description": macros_without_description,
 }
 
 

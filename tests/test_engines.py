@@ -69,7 +69,7 @@ RELATIVE_TOLERANCE = 1e-9
 BUILD_SECONDS: dict[str, float] = {}
 
 # Values try_cast must read as DuckDB does (trimmed text, as staging passes it), and the
-# (value, column) pairs documented as DuckDB-only in macros/engines/text_parsing.sql.
+# (value, column) pairs documented as DuckDB-only in macros/cross_db/try_cast_text_patterns.sql.
 TRY_CAST_CORPUS = [
     "12", "-12", "+12", "12.5", "-2.5", "2.5", "0.5", "1e3", "1.5e3", "-1.5E-3", ".5", "5.",
     "+.5", "0012", "-0", "99999999999", "2147483647", "2147483648", "9223372036854775807",

@@ -403,7 +403,7 @@ def test_selecting_the_fingerprints_does_not_select_other_models_key_tests(
 ) -> None:
     """The key tests that read int_lead_fingerprints in incremental runs look it up when they
     run: as its children, `--select int_lead_fingerprints` would run them on tables it does not
-    build (macros/incremental.sql lead_fingerprints_relation)."""
+    build (macros/incremental/incremental.sql lead_fingerprints_relation)."""
 
     def tests_of(model: str) -> list[str]:
         arguments = ["ls", "--select", model, "--resource-type", "test", "--output", "name"]

@@ -92,6 +92,14 @@ def macro_calling_ref(project_dir: Path) -> None:
     )
 
 
+def macro_without_description(project_dir: Path) -> None:
+    write(
+        project_dir,
+        "macros/scoring/undocumented.sql",
+        "{% macro undocumented() %}1{% endmacro %}\n",
+    )
+
+
 SEEDED: dict[str, tuple[Callable[[Path], None], str]] = {
     "source_read_once": (
         second_reader_of_a_source,
@@ -123,6 +131,10 @@ SEEDED: dict[str, tuple[Callable[[Path], None], str]] = {
     "ref_in_macro": (
         macro_calling_ref,
         "ref() inside a macro: macro.lead_scoring.leads_of_the_mart",
+    ),
+    "macro_description": (
+        macro_without_description,
+        "macro without a description: macro.lead_scoring.undocumented",
     ),
 }
 

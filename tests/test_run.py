@@ -173,7 +173,7 @@ def test_the_unit_test_fingerprint_follows_the_code_not_the_rule_seeds(
     seed.write_text(seed.read_text().replace(",2020-01-01,", ",2020-01-02,", 1))
     assert incremental.project_fingerprint(project_copy, False) != rules
     assert incremental.unit_test_fingerprint(project_copy, False) == code
-    macro = project_copy / "macros" / "scoring.sql"
+    macro = project_copy / "macros" / "scoring" / "scoring.sql"
     macro.write_text(macro.read_text() + "\n")
     assert incremental.unit_test_fingerprint(project_copy, False) != code
     # the engine's version is part of it: a new dbt or DuckDB runs them again

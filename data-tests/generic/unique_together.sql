@@ -4,7 +4,7 @@
     dbt_utils.unique_combination_of_columns, since the incremental options below check part of
     the table only.
 
-    `incremental_time_column`: for a model that incremental runs extend (macros/incremental.sql)
+    `incremental_time_column`: for a model that incremental runs extend (macros/incremental/incremental.sql)
     and whose key includes that time (or fixes it), an incremental run checks only the rows it
     recomputed: a duplicate always has at least one of them, since older rows passed before.
     `incremental_by_lead`: the same for a model an incremental run extends by rescored leads,
@@ -14,7 +14,7 @@
     derived: the other rows are the previous build's, which passed.
     `only_in_incremental_runs`: check nothing unless the run continues the previous build (a
     full build computes the model with a `group by` of the key, so a copy cannot arise there).
-    The run's cutoff is known only when dbt runs the test (macros/incremental.sql), so such a
+    The run's cutoff is known only when dbt runs the test (macros/incremental/incremental.sql), so such a
     test is always part of the build and passes at once in a full one.
 
     On an engine with a cheap 64-bit hash (macros/cross_db/key_hash.sql), the rows are first

@@ -1,5 +1,5 @@
 {#-
-    The raw events an incremental run must stage again (macros/event_changes.sql): every row, as
+    The raw events an incremental run must stage again (macros/change_detection/event_changes.sql): every row, as
     it is now ('current') and as the previous build staged it ('previous'), of each event_id
     whose rows differ between the raw export and the previous build of stg_raw__events (new,
     edited, withdrawn, copied or de-duplicated differently), whose verdict was after_as_of

@@ -1,6 +1,6 @@
 {#-
     One row per lead, evaluation instant and engagement-rule version in force then with non-zero
-    points and at least one matched event by then (spec §4; macros/engagement.sql): why a lead
+    points and at least one matched event by then (spec §4; macros/scoring/engagement.sql): why a lead
     had its engagement score at any instant of its history.
 
     A view: at 20M events these are about 90M rows, which int_engagement_scores_at_instants sums

@@ -1,7 +1,7 @@
 {#-
-    In an incremental run (macros/incremental.sql), one row per lead and engagement-rule version
+    In an incremental run (macros/incremental/incremental.sql), one row per lead and engagement-rule version
     with matched events before the cutoff: those events decayed to the cutoff, their number, the
-    first and the latest (macros/engagement.sql decayed_event_counts_at). A rescored lead has no row: all
+    first and the latest (macros/scoring/engagement.sql decayed_event_counts_at). A rescored lead has no row: all
     its events are recomputed. int_engagement_scores_at_instants continues the states from it
     at the cutoff and fct_score_contributions decays it on to as_of, so the 26M matched events
     at 1M leads are aggregated once per run instead of twice.

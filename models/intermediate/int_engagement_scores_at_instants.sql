@@ -1,10 +1,10 @@
 {#-
     The engagement score of each lead at each evaluation instant where a rule version in force
     contributes (spec §4): the sum of int_engagement_contributions_at_instants per lead and
-    instant, computed here from the same CTEs (macros/engagement.sql) without storing the
+    instant, computed here from the same CTEs (macros/scoring/engagement.sql) without storing the
     per-version rows. Instants with no contribution have no row (their engagement is 0).
 
-    Incremental (macros/incremental.sql): a run recomputes the instants from the cutoff on (all
+    Incremental (macros/incremental/incremental.sql): a run recomputes the instants from the cutoff on (all
     of a rescored lead's); the events before the cutoff enter as their decayed counts at it
     (int_engagement_counts_at_cutoff, which fct_score_contributions reads too).
 -#}

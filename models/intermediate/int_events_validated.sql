@@ -1,9 +1,9 @@
 {#-
     Every staged event with its final data-quality verdict (dq_issue null: the event is scored).
-    Incremental (macros/incremental.sql): a run re-derives the events stamped from the cutoff on,
+    Incremental (macros/incremental/incremental.sql): a run re-derives the events stamped from the cutoff on,
     the events with no usable timestamp or key or no known lead yet, those of rescored leads, and
     the event_ids whose raw rows changed (chg_raw__events): the rows its pre-hook deletes
-    (macros/incremental.sql events_always_rederived). `loaded_by_run` says which run derived a row.
+    (macros/incremental/incremental.sql events_always_rederived). `loaded_by_run` says which run derived a row.
 -#}
 {%- set lead_fingerprints = ref('int_lead_fingerprints') %}
 {%- set changed_events = ref('chg_raw__events') %}

@@ -1,6 +1,6 @@
 {#-
     One row per lead and fit attribute (docs/semantics.md §2), text and numeric value side by side.
-    Incremental (macros/incremental.sql): a run recomputes the rows of the leads
+    Incremental (macros/incremental/incremental.sql): a run recomputes the rows of the leads
     int_lead_fingerprints marks rescored (new, changed or deleted), whose fingerprint covers
     every fit attribute.
 -#}

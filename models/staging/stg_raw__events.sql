@@ -2,7 +2,7 @@
     Every raw event row, cleaned, with its data-quality verdict; of the copies of one event_id,
     the first by time and then by the other columns is kept, the others are duplicate_key.
 
-    Incremental (macros/event_changes.sql): a run continuing the published warehouse stages
+    Incremental (macros/change_detection/event_changes.sql): a run continuing the published warehouse stages
     again only the event_ids chg_raw__events lists (and the rows without an event_id of the days
     it searched): the verdicts of the others cannot have changed, since de-duplication ranks the
     copies of one event_id only. Without a cutoff, or with --full-refresh, the table is staged

@@ -19,7 +19,7 @@ from lead_scoring.run_state import RunState
 
 # The run's as_of and incremental cutoff reach dbt through these, not --vars: dbt parses the
 # whole project again (3-4 s) whenever --vars change, and these change every run. The macros
-# read them only when dbt runs a node (macros/as_of.sql, macros/incremental.sql), so dbt reuses
+# read them only when dbt runs a node (macros/incremental/), so dbt reuses
 # the previous run's parse (docs/operations.md "Parsing once"). A --vars value still wins.
 RUN_AS_OF_ENV = "LEAD_SCORING_RUN_AS_OF"
 RUN_INCREMENTAL_SINCE_ENV = "LEAD_SCORING_RUN_INCREMENTAL_SINCE"

@@ -12,7 +12,7 @@
     state (lead, recycled or disqualified). Within a segment the stage only moves up, so it is
     the running maximum of each step's target level: 1 mql, 2 sql, 3 opportunity, 4 customer.
 
-    Incremental (macros/incremental.sql, macros/lifecycle.sql): a lead's steps depend on its
+    Incremental (macros/incremental/incremental.sql, macros/lifecycle/lifecycle.sql): a lead's steps depend on its
     steps only. The pre-hook (lifecycle_leads_restepped) deletes every step from the cutoff on,
     and all the steps of the leads whose earlier steps can have changed (rescored leads, and
     leads whose dispositions or opportunities before the cutoff changed); the run computes

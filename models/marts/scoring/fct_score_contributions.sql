@@ -3,7 +3,7 @@
     the lead. The rows' points sum to dim_leads.total_score. The engagement rows are the
     versions' decayed counts at as_of, computed straight from the matched events (the same
     formula as int_engagement_contributions_at_instants at its as_of instants, without its
-    running sums over every instant). An incremental run (macros/incremental.sql) starts from
+    running sums over every instant). An incremental run (macros/incremental/incremental.sql) starts from
     the counts at the cutoff (int_engagement_counts_at_cutoff) decayed on to as_of, and adds the
     events from the cutoff on (all of a rescored lead's): the 26M matched events at 1M leads
     are not aggregated a second time.

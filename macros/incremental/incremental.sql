@@ -13,7 +13,7 @@
 {#-
     The var incremental_since as 'YYYY-MM-DD HH:MM:SS.ffffff', or none when not given.
     scripts/run.py hands it over in LEAD_SCORING_RUN_INCREMENTAL_SINCE, read only when dbt
-    executes (as LEAD_SCORING_RUN_AS_OF, macros/as_of.sql): a cutoff that changes every run must
+    executes (as LEAD_SCORING_RUN_AS_OF, macros/incremental/as_of.sql): a cutoff that changes every run must
     not make dbt parse the project again. Nothing parsed may depend on it.
 -#}
 {% macro incremental_since_text() -%}
@@ -135,23 +135,6 @@
         whole_unless_continued=true,
         pre_hook=["{% if is_incremental() %}delete from {{ this }} where " ~ conditions | join(' or ') ~ "{% endif %}"],
     ) }}
-{%- endmacro %}
-
-{#-
-    dbt's should_full_refresh (which its incremental materializations and is_incremental() ask),
-    with one addition: a model configured `whole_unless_continued` (incremental_window_config) is
-    computed whole unless this run continues the previous build. Elsewhere the same as dbt's:
-    the model's `full_refresh` config, else the --full-refresh flag.
--#}
-{% macro should_full_refresh() -%}
-    {%- set configured = config.get('full_refresh') -%}
-    {%- if configured is none -%}
-        {%- set configured = flags.FULL_REFRESH -%}
-    {%- endif -%}
-    {%- if not configured and config.get('whole_unless_continued', false) -%}
-        {%- set configured = not lead_scoring.continues_previous_build() -%}
-    {%- endif -%}
-    {{ return(configured) }}
 {%- endmacro %}
 
 {#-

@@ -1,11 +1,19 @@
-{#-
-    PostgreSQL versions of the project's dispatched macros (macros/cross_db.sql,
-    macros/raw_sources.sql). Engines without a version here use the portable default__.
--#}
+{#- A cast that yields null instead of failing on a value that does not convert. -#}
+{% macro try_cast(expr, data_type) -%}
+    {{ return(adapter.dispatch('try_cast', 'lead_scoring')(expr, data_type)) }}
+{%- endmacro %}
+
+{% macro default__try_cast(expr, data_type) -%}
+    {{ dbt.safe_cast(expr, data_type) }}
+{%- endmacro %}
+
+{% macro duckdb__try_cast(expr, data_type) -%}
+    try_cast({{ expr }} as {{ data_type }})
+{%- endmacro %}
 
 {#-
     PostgreSQL has no try_cast: each cast is guarded so that it cannot raise, and text that
-    DuckDB would not convert gives null (the shapes are in macros/engines/text_parsing.sql).
+    DuckDB would not convert gives null (the shapes are in macros/cross_db/try_cast_text_patterns.sql).
     CASE evaluates its branches in order, so a cast only sees text its guard accepted.
 -#}
 {% macro postgres__try_cast(expr, data_type) -%}
@@ -97,38 +105,68 @@
     )
 {%- endmacro %}
 
-{#- The raw tables are server tables: check they exist with their columns before building. -#}
-{% macro postgres__register_raw_sources() -%}
-    {%- if execute -%}
-        {%- set datestyle = run_query('show datestyle').columns[0].values()[0] -%}
-        {%- if not (datestyle | upper).startswith('ISO') -%}
-            {{ exceptions.raise_compiler_error(
-                "PostgreSQL DateStyle is '" ~ datestyle ~ "'; the project needs ISO timestamps as text. "
-                ~ "Set it for the dbt role or database, e.g. alter role " ~ target.user ~ " set datestyle = 'ISO, MDY'."
-            ) }}
-        {%- endif -%}
-        {%- do lead_scoring.check_raw_tables() -%}
+{#-
+    try_cast behind the same guards as on PostgreSQL (macros/cross_db/try_cast_text_patterns.sql): Spark's
+    own casts accept more than DuckDB's ('12d' as a double, '2026' as a date) and apply time
+    zone offsets that DuckDB ignores.
+-#}
+{% macro spark__try_cast(expr, data_type) -%}
+    {%- set kind = lead_scoring.try_cast_kind(data_type) -%}
+    {%- if kind == 'text' -%}
+        cast({{ expr }} as {{ data_type }})
+    {%- elif kind == 'double' -%}
+        case
+            when
+                lower({{ expr }}) rlike '{{ lead_scoring.special_double_pattern() }}'
+                or {{ expr }} rlike '{{ lead_scoring.decimal_number_pattern() }}'
+                then try_cast({{ expr }} as {{ data_type }})
+        end
+    {%- elif kind == 'integer' -%}
+        {#- DuckDB rounds a decimal number half away from zero, as Spark's round() on a decimal. -#}
+        case
+            when {{ expr }} rlike '{{ lead_scoring.decimal_number_pattern() }}'
+                then try_cast(round(try_cast({{ expr }} as decimal(38, 18)), 0) as {{ data_type }})
+        end
+    {%- elif kind == 'boolean' -%}
+        case
+            when lower({{ expr }}) in {{ lead_scoring.boolean_words() }} then try_cast(lower({{ expr }}) as {{ data_type }})
+        end
+    {%- else -%}
+        {{ lead_scoring.spark__try_cast_datetime(expr, data_type, kind) }}
     {%- endif -%}
-    select 1 as raw_tables_checked
 {%- endmacro %}
 
-{#- The yml files spell the 8-byte float `double`; PostgreSQL calls it `double precision`. -#}
-{% macro postgres__engine_data_type(data_type) -%}
-    {%- if data_type | trim | lower == 'double' -%}
-        {{ return('double precision') }}
-    {%- endif -%}
-    {{ return(data_type) }}
-{%- endmacro %}
-
-{#- dbt's contract check and DDL, with the yml column types in PostgreSQL's spelling. -#}
-{% macro postgres__get_empty_schema_sql(columns) -%}
-    {{ return(dbt.default__get_empty_schema_sql(lead_scoring.columns_in_engine_types(columns))) }}
-{%- endmacro %}
-
-{% macro postgres__get_table_columns_and_constraints() -%}
-    {{ return(lead_scoring.table_columns_and_constraints_in_engine_types()) }}
-{%- endmacro %}
-
-{% macro postgres__round_half_away_from_zero(expr, digits) -%}
-    {{ lead_scoring.round_half_away_from_zero_by_floor(expr, digits) }}
+{#-
+    A timestamp or date from text: the fields are rebuilt as 'yyyy-MM-dd HH:mm:ss.SSSSSS' (no
+    zone, so none is applied) and cast with try_cast, which yields null for an invalid date or
+    time; '24:00:00' becomes the next midnight.
+-#}
+{% macro spark__try_cast_datetime(expr, data_type, kind) -%}
+    {%- set pattern = lead_scoring.timestamp_text_pattern() -%}
+    {%- set fields = [] -%}
+    {%- for group in range(1, 8) -%}
+        {%- do fields.append("regexp_extract(" ~ expr ~ ", '" ~ pattern ~ "', " ~ group ~ ")") -%}
+    {%- endfor -%}
+    {%- set two_digits = [] -%}
+    {%- for field in fields[1:6] -%}
+        {%- do two_digits.append("lpad(coalesce(nullif(" ~ field ~ ", ''), '0'), 2, '0')") -%}
+    {%- endfor -%}
+    {%- set micros = "rpad(substr(" ~ fields[6] ~ ", 1, 6), 6, '0')" -%}
+    {%- set date_text = "concat(" ~ fields[0] ~ ", '-', " ~ two_digits[0] ~ ", '-', " ~ two_digits[1] ~ ")" -%}
+    {%- set timestamp_text = "concat(" ~ date_text ~ ", ' ', " ~ two_digits[2] ~ ", ':', " ~ two_digits[3]
+        ~ ", ':', " ~ two_digits[4] ~ ", '.', " ~ micros ~ ")" -%}
+    {%- set is_24_hours = "(" ~ two_digits[2] ~ " = '24' and " ~ two_digits[3] ~ " = '00' and "
+        ~ two_digits[4] ~ " = '00' and " ~ micros ~ " = '000000')" -%}
+    case
+        when {{ expr }} rlike '{{ pattern }}' and {{ fields[0] }} <> '0000' then
+            case
+            {%- if kind == 'date' %}
+                when {{ is_24_hours }} or try_cast({{ timestamp_text }} as timestamp) is not null
+                    then try_cast({{ date_text }} as {{ data_type }})
+            {%- else %}
+                when {{ is_24_hours }} then try_cast({{ date_text }} as {{ data_type }}) + interval 1 day
+                else try_cast({{ timestamp_text }} as {{ data_type }})
+            {%- endif %}
+            end
+    end
 {%- endmacro %}

@@ -45,6 +45,7 @@
     {{ return(none) }}
 {%- endmacro %}
 
+{#- True when `relation`'s `column` is already a timestamp (typed_timestamp_kind). -#}
 {% macro is_typed_timestamp(relation, column) -%}
     {{ return(lead_scoring.typed_timestamp_kind(relation, column) is not none) }}
 {%- endmacro %}
@@ -59,37 +60,6 @@
     {%- else -%}
         {{ lead_scoring.parse_timestamp(lead_scoring.clean_text(column)) }}
     {%- endif -%}
-{%- endmacro %}
-
-{#-
-    Timestamp text as a UTC timestamp, null when unparseable. On DuckDB an offset in the text
-    ('2026-05-13T09:29:51+02:00', '...Z') is honoured: the value is converted to UTC; text
-    without one is UTC already (profiles.yml pins the session's TimeZone to UTC, so the server's
-    own time zone never shifts it). Other engines cast the text to a timestamp.
--#}
-{% macro parse_timestamp(text) -%}
-    {{ return(adapter.dispatch('parse_timestamp', 'lead_scoring')(text)) }}
-{%- endmacro %}
-
-{% macro default__parse_timestamp(text) -%}
-    {{ lead_scoring.try_cast(text, dbt.type_timestamp()) }}
-{%- endmacro %}
-
-{% macro duckdb__parse_timestamp(text) -%}
-    timezone('UTC', try_cast({{ text }} as timestamptz))
-{%- endmacro %}
-
-{#- A timestamp-with-time-zone value as the UTC timestamp of the same moment. -#}
-{% macro utc_timestamp(expr) -%}
-    {{ return(adapter.dispatch('utc_timestamp', 'lead_scoring')(expr)) }}
-{%- endmacro %}
-
-{% macro default__utc_timestamp(expr) -%}
-    ({{ expr }} at time zone 'UTC')
-{%- endmacro %}
-
-{% macro duckdb__utc_timestamp(expr) -%}
-    timezone('UTC', {{ expr }})
 {%- endmacro %}
 
 {#-

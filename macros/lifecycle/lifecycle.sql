@@ -72,7 +72,7 @@
     to delete besides the rescored leads' (whose every input is recomputed): every step from
     the cutoff on, and all the steps of the leads whose earlier steps can have changed. A lead's
     steps before the cutoff come from its scores and events before it, which only a rescored
-    lead's change (macros/incremental.sql), and from its dispositions and opportunities: so
+    lead's change (macros/incremental/incremental.sql), and from its dispositions and opportunities: so
     those leads are the ones whose dispositions or opportunities before the cutoff differ from
     the previous table's steps (new, edited or withdrawn in the CRM, or now effective since
     as_of moved), found by comparing both ways, and (never seen) leads with a step without a

@@ -27,6 +27,7 @@
     ^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:T[ ]*|[ ]+)([0-9]{1,2}):([0-9]{1,2})(?::([0-9]{1,2})(?:[.]([0-9]*))?)?)?[ ]*(?:Z|[Uu][Tt][Cc]|[+-][0-9]{2}(?::?[0-9]{2})?)?$
 {%- endmacro %}
 
+{#- The words DuckDB reads as a boolean, lower-cased, as a SQL list. -#}
 {% macro boolean_words() -%}
     ('true', 'false', 't', 'f', 'yes', 'no', 'y', 'n', '1', '0')
 {%- endmacro %}
@@ -49,7 +50,7 @@
     {%- endif -%}
     {{ exceptions.raise_compiler_error(
         "try_cast to '" ~ data_type ~ "' is not supported on " ~ target.type
-        ~ " (macros/engines/text_parsing.sql)"
+        ~ " (macros/cross_db/try_cast_text_patterns.sql)"
     ) }}
 {%- endmacro %}
 

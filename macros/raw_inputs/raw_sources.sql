@@ -29,6 +29,56 @@
     select 1 as raw_files_registered
 {%- endmacro %}
 
+{#- The raw tables are server tables: check they exist with their columns before building. -#}
+{% macro postgres__register_raw_sources() -%}
+    {%- if execute -%}
+        {%- set datestyle = run_query('show datestyle').columns[0].values()[0] -%}
+        {%- if not (datestyle | upper).startswith('ISO') -%}
+            {{ exceptions.raise_compiler_error(
+                "PostgreSQL DateStyle is '" ~ datestyle ~ "'; the project needs ISO timestamps as text. "
+                ~ "Set it for the dbt role or database, e.g. alter role " ~ target.user ~ " set datestyle = 'ISO, MDY'."
+            ) }}
+        {%- endif -%}
+        {%- do lead_scoring.check_raw_tables() -%}
+    {%- endif -%}
+    select 1 as raw_tables_checked
+{%- endmacro %}
+
+{#- The raw tables are metastore tables: check they exist with their columns before building. -#}
+{% macro spark__register_raw_sources() -%}
+    {%- if execute -%}
+        {%- do lead_scoring.check_raw_tables() -%}
+    {%- endif -%}
+    select 1 as raw_tables_checked
+{%- endmacro %}
+
+{#-
+    Stop the run with a readable message when a raw table of the `raw` source, or one of its
+    columns, is missing on a server warehouse (the counterpart of DuckDB's missing-file check).
+-#}
+{% macro check_raw_tables() -%}
+    {%- for source in graph.sources.values() | selectattr('source_name', 'equalto', 'raw') -%}
+        {%- set relation = adapter.get_relation(
+            database=source.database, schema=source.schema, identifier=source.identifier
+        ) -%}
+        {%- if relation is none -%}
+            {{ exceptions.raise_compiler_error(
+                "Raw table missing: " ~ source.schema ~ "." ~ source.identifier ~ " does not exist on the "
+                ~ target.name ~ " target. Load the raw files with: python -m lead_scoring.load_raw_tables "
+                ~ "--raw-dir <folder> --target " ~ target.type ~ " --schema " ~ source.schema
+            ) }}
+        {%- endif -%}
+        {%- set found = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+        {%- set missing = source.columns.keys() | reject('in', found) | list -%}
+        {%- if missing | length > 0 -%}
+            {{ exceptions.raise_compiler_error(
+                "Raw table '" ~ source.identifier ~ "' (" ~ relation ~ ") lacks column(s): " ~ missing | join(', ')
+                ~ ". It has: " ~ found | join(', ') ~ ". The expected layout is in models/staging/_raw__sources.yml."
+            ) }}
+        {%- endif -%}
+    {%- endfor -%}
+{%- endmacro %}
+
 {#-
     The layouts a raw table may be in, as (path pattern relative to the raw folder, format): one
     file, or a folder named like the table whose parts (the files directly in it, all of one

@@ -11,15 +11,15 @@
     Linear in the number of events and instants, never pairing an instant with every earlier
     event:
     1. event_states: the decayed count of each lead and version at each of its event times, a
-       running sum of bucketed decay weights in one sorted pass (macros/scoring.sql explains the
+       running sum of bucketed decay weights in one sorted pass (macros/scoring/scoring.sql explains the
        identity); events at one time are peers of that pass, so they share one state whatever
        their order. Only versions whose events span decay buckets (a short half-life over a long
        history) add the earlier buckets' totals, and take their next event from a later bucket;
     2. states_at_instants: each state paired with the lead's instants from its event time until
-       the version's next event (macros/scoring.sql, a list filter on DuckDB);
+       the version's next event (macros/scoring/scoring.sql, a list filter on DuckDB);
     3. the state decayed to the instant, 0.5 ^ (age / half-life) with an exponent >= 0.
 
-    `windowed` (an incremental run, macros/incremental.sql): `instants` holds the instants from
+    `windowed` (an incremental run, macros/incremental/incremental.sql): `instants` holds the instants from
     the cutoff on (all of a rescored lead's), and the events before the cutoff enter as one row
     per lead and version, their decayed count at the cutoff, which continues exactly like the
     events themselves. Only the versions with events from the cutoff on take the sorted pass;
@@ -124,7 +124,7 @@ event_rows as (
 ),
 
 -- the state of each lead and version in its decay bucket at each of its event times: one
--- sorted pass (a running sum of bucketed decay weights, macros/scoring.sql explains the
+-- sorted pass (a running sum of bucketed decay weights, macros/scoring/scoring.sql explains the
 -- identity). Within a version whose events span buckets, the earlier buckets follow.
 event_states as (
     select

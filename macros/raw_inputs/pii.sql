@@ -10,28 +10,8 @@
 -#}
 {% macro mask_pii(expr) -%}
     {%- if var('hash_pii', false) | string | lower in ['true', '1', 'yes'] -%}
-        {{ return(adapter.dispatch('sha256_hex', 'lead_scoring')('lower(' ~ expr ~ ')')) }}
+        {{ return(lead_scoring.sha256_hex('lower(' ~ expr ~ ')')) }}
     {%- else -%}
         {{ return(expr) }}
     {%- endif -%}
-{%- endmacro %}
-
-{#- The sha256 digest of a text expression as 64 lower-case hex digits. -#}
-{% macro default__sha256_hex(expr) -%}
-    {{ exceptions.raise_compiler_error(
-        "hash_pii: no sha256 for adapter '" ~ adapter.type() ~ "'; add " ~ adapter.type()
-        ~ "__sha256_hex to macros/pii.sql"
-    ) }}
-{%- endmacro %}
-
-{% macro duckdb__sha256_hex(expr) -%}
-    sha256({{ expr }})
-{%- endmacro %}
-
-{% macro postgres__sha256_hex(expr) -%}
-    encode(sha256(convert_to({{ expr }}, 'UTF8')), 'hex')
-{%- endmacro %}
-
-{% macro spark__sha256_hex(expr) -%}
-    sha2({{ expr }}, 256)
 {%- endmacro %}

@@ -10,7 +10,10 @@
     {{ return(['event_id', 'lead_id', 'event_type', 'url', 'campaign', 'occurred_at']) }}
 {%- endmacro %}
 
-{#- One row per raw event row of `relation` (base_raw__events), cleaned: stg_raw__events' columns before de-duplication. -#}
+{#-
+    One row per raw event row of `relation` (base_raw__events), cleaned: stg_raw__events'
+    columns before de-duplication.
+-#}
 {% macro cleaned_event_rows(relation) -%}
     select
         ---------- ids
@@ -89,33 +92,6 @@
         {%- set on_days = '(' ~ on_days ~ ' and ' ~ exact[0] ~ ')' %}
     {%- endif %}
     {{ return('(' ~ column ~ ' is null or ' ~ on_days ~ ')') }}
-{%- endmacro %}
-
-{#-
-    A 64-bit hash of a row's columns as an exact number: summed per key, equal sums and row
-    counts mean the same rows but with a chance of about 1 in 10^19 per changed key.
--#}
-{% macro row_hash_number(columns) -%}
-    {{ return(adapter.dispatch('row_hash_number', 'lead_scoring')(columns)) }}
-{%- endmacro %}
-
-{% macro default__row_hash_number(columns) -%}
-    {{ exceptions.raise_compiler_error(
-        "row_hash_number has no version for the adapter '" ~ adapter.type() ~ "': add "
-        ~ adapter.type() ~ "__row_hash_number to macros/engines/, or run every build with --full-refresh"
-    ) }}
-{%- endmacro %}
-
-{% macro duckdb__row_hash_number(columns) -%}
-    cast(hash({{ columns | join(', ') }}) as decimal(38, 0))
-{%- endmacro %}
-
-{% macro postgres__row_hash_number(columns) -%}
-    cast(('x' || substr(md5({{ lead_scoring.fingerprint_text(columns) }}), 1, 16))::bit(64)::bigint as decimal(38, 0))
-{%- endmacro %}
-
-{% macro spark__row_hash_number(columns) -%}
-    cast(xxhash64({{ columns | join(', ') }}) as decimal(38, 0))
 {%- endmacro %}
 
 {#-
