@@ -2,7 +2,7 @@
 
 Each rule returns one line per violation, naming the node and the rule. Layers are the folders
 under models/: staging (its base/ sub-folder: base), change_detection, intermediate, marts.
-The rules, and why (docs/decisions/0016-dag-layers.md):
+The rules, and why (docs/decisions/0018-dag-layers.md):
 
 - a source is read by exactly one model, of the staging layer (base or staging);
 - a staging model does not read another staging model;

@@ -22,7 +22,7 @@
     that is 260k of 4.8M rows, instead of the 2.0M rows of the 60k leads with such a step.
 
     A model of the marts layer, as it reads the mart of scores (an intermediate copy of those
-    would cost a second 23M-row table: docs/decisions/0016-dag-layers.md), but
+    would cost a second 23M-row table: docs/decisions/0018-dag-layers.md), but
     protected and stored in the intermediate schema: the lifecycle marts read it, BI does not.
 -#}
 {%- set lead_fingerprints = ref('int_lead_fingerprints') %}

@@ -3,7 +3,7 @@
     source. The change detection of incremental runs (models/change_detection/) and
     stg_raw__events read the rows from here. A view, so each reader scans the export itself, with
     its own filters and columns pushed into the scan (a table would copy 20M rows at 1M leads
-    every run; docs/decisions/0016-dag-layers.md).
+    every run; docs/decisions/0018-dag-layers.md).
 -#}
 {{ config(materialized='view') }}
 
