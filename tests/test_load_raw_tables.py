@@ -1,5 +1,5 @@
 """load_raw_tables.py finds each raw table's one layout and reads it as one table, as the
-DuckDB sources do (raw_files.py; macros/raw_sources.sql for dbt)."""
+DuckDB sources do (raw_files.py; macros/raw_inputs/raw_sources.sql for dbt)."""
 
 from __future__ import annotations
 

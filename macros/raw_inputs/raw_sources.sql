@@ -271,6 +271,7 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Drop the tables in which DuckDB's CSV reader records the lines it rejected. -#}
 {% macro drop_raw_csv_reject_tables() -%}
     {%- do run_query('drop table if exists raw_csv_rejected_lines') -%}
     {%- do run_query('drop table if exists raw_csv_scans') -%}

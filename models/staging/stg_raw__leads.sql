@@ -38,7 +38,7 @@ final as (
         lead_id,
         account_id,
         -- hashed here, where the email enters the warehouse, when var hash_pii is true: no
-        -- table of a --hash-pii build holds it in clear (macros/pii.sql)
+        -- table of a --hash-pii build holds it in clear (macros/raw_inputs/pii.sql)
         {{ mask_pii('ranked.email') }} as email,
         case
             when {{ dbt.position("'@'", 'ranked.email') }} > 0

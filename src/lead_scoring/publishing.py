@@ -377,8 +377,8 @@ def keep_only_schemas(database: Path, schemas: tuple[str, ...], config: dict[str
 
     Used for --hash-pii: the raw file views read the emails from the raw folder when queried,
     and staging and intermediate tables are no part of what that audience reads (their emails
-    are hashed too, macros/pii.sql); a DROP would leave their bytes in free blocks of the file.
-    Copying the kept tables into a new file leaves no trace of the rest. The new file
+    are hashed too, macros/raw_inputs/pii.sql); a DROP would leave their bytes in free blocks of
+    the file. Copying the kept tables into a new file leaves no trace of the rest. The new file
     replaces `database` (same name, so the same catalog name); `config` is duckdb.connect()'s
     for it (its storage format: storage_format.py).
     """

@@ -7,8 +7,8 @@ datasets or a per-thread DuckDB COPY write. Only the files directly in the folde
 markers beside them (``_SUCCESS``, ``.crc`` checksums) are not read. A table in two layouts at
 once is an error: an old export left beside a new one would be read without a word.
 
-macros/raw_sources.sql reads the same layouts, with the same checks, for dbt on DuckDB; this
-module serves load_raw_tables.py and the build's checks.
+macros/raw_inputs/raw_sources.sql reads the same layouts, with the same checks, for dbt on
+DuckDB; this module serves load_raw_tables.py and the build's checks.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # run.py imports this module and keeps duckdb's import for wh
     import duckdb
 
 # (path pattern relative to the raw folder, file format); keep in step with raw_table_layouts
-# in macros/raw_sources.sql
+# in macros/raw_inputs/raw_sources.sql
 RAW_TABLE_LAYOUTS = (
     ("{table}.parquet", "parquet"),
     ("{table}.csv", "csv"),
@@ -32,7 +32,7 @@ RAW_TABLE_LAYOUTS = (
 )
 # The CSV dialect's reader options, in sniff_csv's column order, with the value taken when the
 # sniffed sample did not show one: RFC 4180's, which exporters write (raw_csv_dialect in
-# macros/raw_sources.sql says why it is pinned).
+# macros/raw_inputs/raw_sources.sql says why it is pinned).
 CSV_DIALECT = (("delim", ","), ("quote", '"'), ("escape", '"'), ("comment", ""))
 NOT_SNIFFED = "(empty)"
 # What an unreadable CSV line's reject type means, and what to do about it.
