@@ -18,7 +18,8 @@ renders them (profile_settings.py), so the tables land where dbt reads them; the
 environment variables that set them are in the README ("Running on PostgreSQL / Spark"):
 
 - postgres: host, port, user, password (only when not empty), dbname and sslmode. All tables
-  are replaced in one transaction, so readers see either the old or the new tables.
+  are replaced in one transaction, so readers see either the old or the new tables; dbt's view
+  of the raw events (staging.base_raw__events) goes with its table until the next build.
 - spark (local session): the output's ``server_side_parameters`` (master, driver memory,
   warehouse folder and metastore, time zone...), with ANSI mode off for the loading casts.
 
@@ -249,7 +250,9 @@ def load_postgres(raw_dir: Path, schema: str, log: Callable[[str], None]) -> dic
                         )
                         for name, kind in RAW_TABLES[table].items()
                     )
-                    cursor.execute(sql.SQL("drop table if exists {}").format(relation))
+                    # cascade: dbt's view of the raw events (base_raw__events) reads the
+                    # table; the next build creates it again
+                    cursor.execute(sql.SQL("drop table if exists {} cascade").format(relation))
                     cursor.execute(sql.SQL("create table {} ({})").format(relation, columns))
                     # DuckDB writes null as an empty field and '' as "", as COPY ... csv reads them.
                     staged = Path(tmp) / f"{table}.csv"
