@@ -19,7 +19,9 @@ from lead_scoring import publishing, run_records
 from lead_scoring.arguments import BuildOptions
 from lead_scoring.build_publishing import publish_build
 from lead_scoring.dbt_session import (
+    FAILED_STATUSES,
     DbtSession,
+    Outcome,
     build_arguments,
     dbt_environment,
     exit_code,
@@ -68,6 +70,7 @@ from lead_scoring.summary import (
     result_line,
     summary_lines,
 )
+from lead_scoring.unwritable_folder import unwritable_folder, unwritable_folder_named_in
 
 
 class Stop(Exception):
@@ -302,17 +305,29 @@ class BuildRun:
         publishing.wal_of(self.build_file).unlink(missing_ok=True)
         self.build_file.unlink(missing_ok=True)
         if self.options.select and self.layout.published.is_file():
-            shutil.copyfile(self.layout.published, self.build_file)
+            self.copy_published()
             print(
                 "A --select build starts from a copy of the published warehouse, so the models "
                 "it does not select keep their published tables."
             )
         elif self.plan.since:
-            shutil.copyfile(self.layout.published, self.build_file)
+            self.copy_published()
             print(
                 "An incremental run starts from a copy of the published warehouse and "
                 f"recomputes what is stamped from {self.plan.since} UTC on."
             )
+
+    def copy_published(self) -> None:
+        """The published file copied to the build file; FolderUnwritable on a full disk."""
+        try:
+            shutil.copyfile(self.layout.published, self.build_file)
+        except OSError as error:
+            unwritable = unwritable_folder(
+                f"the copy of the published warehouse, {self.build_file}", error
+            )
+            if unwritable is not None:
+                raise unwritable from error
+            raise
 
     def point_dbt_at_build(self) -> list[str]:
         """Hand dbt the build file and the run's state; the summary's lines about them."""
@@ -372,6 +387,7 @@ class BuildRun:
         lines = summary_lines(session, self.options, self.state, self.locations, nodes, extra)
         print("\n".join([*lines, *data_quality_lines(rows)]), flush=True)
         publishing.release_dbt_duckdb()
+        self.refuse_a_build_file_that_could_not_be_written(nodes)
 
         reason = None
         after = [self.unchanged_line()]
@@ -384,6 +400,17 @@ class BuildRun:
         print("\n".join(after))
         print(result_line(code, nodes, reason))
         return self.finish(code, self.outcome(code), reason or "")
+
+    def refuse_a_build_file_that_could_not_be_written(self, nodes: list[Outcome]) -> None:
+        """FolderUnwritable when a node failed because DuckDB could not write the build file
+        (a full disk): the folder's fault, not the code's, so the run is not run (exit 2)."""
+        for node in nodes:
+            if node.status not in FAILED_STATUSES:
+                continue
+            what = f"the build file {self.build_file}, by {node.kind} {node.name}"
+            unwritable = unwritable_folder_named_in(what, node.message)
+            if unwritable is not None:
+                raise unwritable
 
     # -- how a run ends -----------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from lead_scoring.exit_codes import ExitCode
 from lead_scoring.locations import project_dir, published_path
 from lead_scoring.lock import LockHeld, RunLock, lock_failed, lock_holder, locked_out
 from lead_scoring.run_log import teed_run
+from lead_scoring.unwritable_folder import unwritable_folder
 
 
 def kept_builds(layout: publishing.Layout) -> list[str]:
@@ -105,6 +106,9 @@ def rollback(
         rewritten_from = storage_format.rewrite_for_readers(source, storage_version)
         publishing.publish_file(source, layout.published, run_id)
     except (publishing.PublishError, duckdb.Error, OSError) as error:
+        unwritable = unwritable_folder(f"publishing the kept build {source}", error)
+        if unwritable is not None:
+            raise unwritable from error  # exit 2, said in one line (teed_run)
         print(f"Nothing rolled back: {error}", file=sys.stderr)
         record.finish("failed", ExitCode.FAILED, str(error))
         return ExitCode.FAILED
