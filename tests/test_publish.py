@@ -1084,6 +1084,52 @@ def test_a_select_build_needs_a_published_warehouse_and_keeps_its_as_of(
     assert query(copied, "select as_of, selection from ops.build_info")[0] == (as_of, "+dim_leads")
 
 
+def test_a_select_build_at_an_as_of_other_than_the_published_one_is_refused(
+    first: Finished, run_orchestrator: RunOrchestrator, home: Home, tmp_path: Path
+) -> None:
+    """It would rebuild the tables it selects as of one date on a copy of the others as of
+    another: the relationships between them would not hold (a lead of one missing in the
+    other), and the file would claim one as_of for both."""
+    copied = tmp_path / "warehouse" / "lead_scoring.duckdb"
+    copied.parent.mkdir()
+    shutil.copyfile(home.published, copied)
+    before = file_hash(copied)
+    published_as_of = query(copied, "select as_of from ops.build_info")[0][0]
+    for as_of, advice in (
+        (published_as_of - timedelta(days=30), "run the backfill without --select"),
+        (published_as_of + timedelta(days=1), "run it without --select"),
+    ):
+        given = as_of.isoformat(sep=" ")
+        code, output = run_orchestrator(
+            home.project,
+            "--as-of",
+            given,
+            "--select",
+            "dim_leads",
+            duckdb_path=copied,
+            raw_dir=home.raw_dir,
+        )
+        assert code == 2, output[-3000:]
+        said = [line for line in output.splitlines() if "would mix" in line]
+        assert len(said) == 1, output[-3000:]
+        assert f"as of {given}" in said[0] and f"as of {published_as_of}" in said[0]
+        assert advice in said[0]
+        assert "START sql" not in output and "Traceback" not in output
+        assert file_hash(copied) == before
+        assert not (copied.parent / "backfills").exists()
+    code, output = run_orchestrator(
+        home.project,
+        "--as-of",
+        published_as_of.isoformat(),
+        "--select",
+        "dim_leads",
+        duckdb_path=copied,
+        raw_dir=home.raw_dir,
+    )
+    assert code == 0, output[-3000:]  # a repair at the published as_of
+    assert query(copied, "select as_of from ops.build_info")[0][0] == published_as_of
+
+
 def test_ctrl_c_ends_the_run_interrupted_with_130_and_publishes_nothing(
     first: Finished, home: Home, tmp_path: Path
 ) -> None:

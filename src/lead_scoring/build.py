@@ -34,6 +34,7 @@ from lead_scoring.exit_codes import ExitCode
 from lead_scoring.freshness import Freshness, check_freshness, freshness_lines, skipped_freshness
 from lead_scoring.incremental import (
     IncrementalPlan,
+    as_of_mix_of_a_select_build,
     backfill_of,
     leaves_out_unit_tests,
     plan_incremental,
@@ -215,6 +216,9 @@ class BuildRun:
                 "A --select build rebuilds part of the published warehouse, and there is none "
                 f"yet at {self.layout.published}: run a full build first (without --select)."
             )
+        mixed = as_of_mix_of_a_select_build(self.options, published_info)
+        if mixed:
+            raise self.not_run(mixed)
         if published_info and published_info.get("hash_pii") and not self.options.hash_pii:
             raise self.not_run(
                 f"The published warehouse {self.layout.published} was published with "
@@ -235,7 +239,7 @@ class BuildRun:
             is_run_time, is_published = False, True
             print(
                 f"A --select build keeps the published as_of, {as_of}, which the tables it "
-                "does not select are computed at; pass --as-of to change it."
+                "does not select are computed at."
             )
         else:
             as_of, is_run_time, is_published = run_time_as_of(), True, False
