@@ -221,6 +221,53 @@ def test_rollback_to_a_build_in_duckdb_own_format_publishes_it_for_older_readers
     assert published.samefile(layout.build_file(older))
 
 
+TWO_DUCKDB_TARGETS = """
+lead_scoring:
+  target: scratch
+  outputs:
+    scratch:
+      type: duckdb
+      path: scratch.duckdb
+      config_options:
+        storage_compatibility_version: latest
+    bi:
+      type: duckdb
+      path: bi.duckdb
+      config_options:
+        storage_compatibility_version: v1.4.0
+"""
+
+
+def test_rollback_publishes_a_build_in_the_storage_format_of_its_own_target(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Rollback takes no --target: the kept build says which target it was built for
+    (ops.build_info.target), and that target's readers must open it, whatever the default."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "dbt_project.yml").write_text("name: lead_scoring\n")
+    (project / "profiles.yml").write_text(TWO_DUCKDB_TARGETS)
+    published = tmp_path / "warehouse" / "lead_scoring.duckdb"
+    layout = publishing.Layout(published)
+    older, newer = "20261101T000000.000Z-aaaa", "20261102T000000.000Z-bbbb"
+    for run_id in (older, newer):
+        kept = layout.build_file(run_id)
+        kept.parent.mkdir(parents=True)
+        with duckdb.connect(str(kept)) as connection:  # DuckDB's own storage format
+            connection.execute("create schema ops")
+            connection.execute(
+                f"create table ops.build_info as select '{run_id}' as run_id, 'bi' as target"
+            )
+        records.RunRecord.start(layout.runs, run_id, "build", published_path=str(published)).finish(
+            "published", 0
+        )
+    os.link(layout.build_file(newer), published)
+    command = ["rollback", "--duckdb-path", str(published), "--project-dir", str(project)]
+    assert cli.main(command) == 0
+    assert "rewritten in v1.4.0" in capsys.readouterr().out
+    assert read_with_duckdb_cli(published, "select run_id from ops.build_info") == older
+
+
 def test_prune_keeps_the_newest_successful_and_a_few_failed_builds(tmp_path: Path) -> None:
     layout = publishing.Layout(tmp_path / "lead_scoring.duckdb")
     good = [f"2026010{day}T000000.000Z-0000" for day in range(1, 8)]

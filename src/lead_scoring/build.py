@@ -20,6 +20,7 @@ from lead_scoring.arguments import BuildOptions
 from lead_scoring.build_publishing import publish_build
 from lead_scoring.dbt_session import (
     FAILED_STATUSES,
+    PROFILE_DEFAULT_TARGET,
     DbtSession,
     Outcome,
     build_arguments,
@@ -548,7 +549,7 @@ def start_record(
         layout.runs,
         run_id,
         "build",
-        target=options.target or "profile default",
+        target=options.target or PROFILE_DEFAULT_TARGET,
         adapter_type=target_adapter_type(options.target, locations.project_dir),
         raw_dir=str(locations.raw_dir),
         published_path=str(layout.published),
