@@ -12,6 +12,7 @@ import pytest
 from conftest import RawData
 
 from lead_scoring import load_raw_tables as loader
+from lead_scoring import raw_files
 
 RAW_TABLES = ("leads", "accounts", "events", "sales_dispositions", "opportunities")
 # its raw_files module is the one whose RawFileError it raises
@@ -110,6 +111,17 @@ def test_a_table_in_two_layouts_is_an_error_naming_both(
     for name in (first, second):
         shown = tmp_path / name if "/" not in name else tmp_path / name.replace("part-0", "*")
         assert str(shown) in message
+
+
+def test_the_help_names_every_layout_a_raw_table_may_take(
+    capsys: pytest.CaptureFixture,
+) -> None:
+    with pytest.raises(SystemExit):
+        loader.parse_args(["--help"])
+    shown = " ".join(capsys.readouterr().out.split())  # as argparse wraps it
+    for layout, _ in raw_files.RAW_TABLE_LAYOUTS:
+        assert layout.format(table="<table>") in shown, shown
+    assert "gzip-compressed CSV" in shown and "a folder of parts" in shown
 
 
 def test_a_missing_table_names_every_layout_looked_for(tmp_path: Path) -> None:

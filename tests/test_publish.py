@@ -1084,6 +1084,52 @@ def test_a_select_build_needs_a_published_warehouse_and_keeps_its_as_of(
     assert query(copied, "select as_of, selection from ops.build_info")[0] == (as_of, "+dim_leads")
 
 
+def test_a_select_build_at_an_as_of_other_than_the_published_one_is_refused(
+    first: Finished, run_orchestrator: RunOrchestrator, home: Home, tmp_path: Path
+) -> None:
+    """It would rebuild the tables it selects as of one date on a copy of the others as of
+    another: the relationships between them would not hold (a lead of one missing in the
+    other), and the file would claim one as_of for both."""
+    copied = tmp_path / "warehouse" / "lead_scoring.duckdb"
+    copied.parent.mkdir()
+    shutil.copyfile(home.published, copied)
+    before = file_hash(copied)
+    published_as_of = query(copied, "select as_of from ops.build_info")[0][0]
+    for as_of, advice in (
+        (published_as_of - timedelta(days=30), "run the backfill without --select"),
+        (published_as_of + timedelta(days=1), "run it without --select"),
+    ):
+        given = as_of.isoformat(sep=" ")
+        code, output = run_orchestrator(
+            home.project,
+            "--as-of",
+            given,
+            "--select",
+            "dim_leads",
+            duckdb_path=copied,
+            raw_dir=home.raw_dir,
+        )
+        assert code == 2, output[-3000:]
+        said = [line for line in output.splitlines() if "would mix" in line]
+        assert len(said) == 1, output[-3000:]
+        assert f"as of {given}" in said[0] and f"as of {published_as_of}" in said[0]
+        assert advice in said[0]
+        assert "START sql" not in output and "Traceback" not in output
+        assert file_hash(copied) == before
+        assert not (copied.parent / "backfills").exists()
+    code, output = run_orchestrator(
+        home.project,
+        "--as-of",
+        published_as_of.isoformat(),
+        "--select",
+        "dim_leads",
+        duckdb_path=copied,
+        raw_dir=home.raw_dir,
+    )
+    assert code == 0, output[-3000:]  # a repair at the published as_of
+    assert query(copied, "select as_of from ops.build_info")[0][0] == published_as_of
+
+
 def test_ctrl_c_ends_the_run_interrupted_with_130_and_publishes_nothing(
     first: Finished, home: Home, tmp_path: Path
 ) -> None:
@@ -1156,3 +1202,90 @@ def test_a_warehouse_folder_made_read_only_mid_run_ends_with_exit_2_and_one_line
     for noise in ("Traceback", "--- Logging error ---", "lost sys.stderr"):
         assert noise not in output, output[-3000:]
     assert not published.exists()
+
+
+FILL_THE_DISK_BEFORE_PUBLISHING = textwrap.dedent(
+    """
+    # `lead-scoring` on a disk that fills up (argv[1] takes the free space) as the build it has
+    # built and tested is to be published
+    import sys
+    from pathlib import Path
+
+    from lead_scoring import build_publishing, cli
+
+    stamp = build_publishing.stamp
+
+    def fill_the_disk_then_stamp(build):
+        with Path(sys.argv[1]).open("wb", buffering=0) as filler:
+            try:
+                while True:
+                    filler.write(bytes(65536))
+            except OSError:
+                pass
+        stamp(build)
+
+    build_publishing.stamp = fill_the_disk_then_stamp
+    sys.exit(cli.main(sys.argv[2:]))
+    """
+)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 MiB file system of its own (tmpfs), to fill up; skipped where it cannot be mounted."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(disk)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr.strip()}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True, check=False)
+
+
+def test_a_disk_that_fills_up_while_publishing_ends_the_run_with_exit_2_and_one_line(
+    first: Finished, home: Home, small_disk: Path, tmp_path: Path
+) -> None:
+    published = small_disk / "warehouse" / "lead_scoring.duckdb"
+    published.parent.mkdir()
+    shutil.copyfile(home.published, published)
+    before = file_hash(published)
+    script = tmp_path / "fill_the_disk.py"
+    script.write_text(FILL_THE_DISK_BEFORE_PUBLISHING)
+    completed = subprocess.run(
+        [sys.executable, str(script), str(small_disk / "filler"), "run", "--as-of", SECOND_AS_OF],
+        cwd=home.project,
+        env={**orchestrator_env(published, home.raw_dir), PROJECT_DIR_ENV: str(home.project)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=RUN_TIMEOUT_SECONDS,
+        check=False,
+    )
+    output = completed.stdout
+    assert completed.returncode == 2, output[-3000:]
+    run_id = run_id_of(output)
+    build_file = published.parent / "builds" / run_id / published.name
+    said = [line for line in output.splitlines() if "could not be written" in line]
+    assert said == [
+        f"The warehouse folder {published.parent} could not be written during the run "
+        f"(publishing the build {build_file}: No space left on device), so the run stopped, "
+        "and deleted its build's database files to give their space back (its dbt.log stays). "
+        f"The published warehouse {published} is run {first.run_id}. Free space on its disk, "
+        "then rerun."
+    ], output[-3000:]
+    for noise in ("NOT PUBLISHED", "Could not write the run record", "Traceback"):
+        assert noise not in output, output[-3000:]
+    verdict = "Result: dbt could not run, exit 2."
+    assert [line for line in output.splitlines() if line.startswith("Result:")] == [verdict]
+    assert output.rstrip().endswith(verdict)
+    assert file_hash(published) == before
+    assert [path.name for path in build_file.parent.iterdir()] == ["dbt.log"]
+    record = json.loads((published.parent / "runs" / f"{run_id}.json").read_text())
+    assert (record["outcome"], record["exit_code"]) == ("not_run", 2)

@@ -4,6 +4,8 @@ rollback choice, run records and history (publishing.py, lock.py, run_records.py
 from __future__ import annotations
 
 import contextlib
+import errno
+import hashlib
 import json
 import logging
 import os
@@ -14,12 +16,15 @@ import textwrap
 import time
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import duckdb
 import pytest
-from conftest import build_options, read_with_duckdb_cli
+from conftest import PROJECT_DIR, build_options, read_with_duckdb_cli
 
 from lead_scoring import (
+    build,
     build_comparison,
     cli,
     dbt_session,
@@ -33,6 +38,9 @@ from lead_scoring import (
     summary,
 )
 from lead_scoring import run_records as records
+from lead_scoring.locations import resolve_locations
+from lead_scoring.run_progress import RunProgress
+from lead_scoring.run_state import RunState
 
 
 def holder(run_id: str) -> dict[str, object]:
@@ -211,6 +219,53 @@ def test_rollback_to_a_build_in_duckdb_own_format_publishes_it_for_older_readers
     assert "rewritten in v1.4.0, which DuckDB v1.4.0 and newer open" in output
     assert read_with_duckdb_cli(published, "select run_id from ops.build_info") == older
     assert published.samefile(layout.build_file(older))
+
+
+TWO_DUCKDB_TARGETS = """
+lead_scoring:
+  target: scratch
+  outputs:
+    scratch:
+      type: duckdb
+      path: scratch.duckdb
+      config_options:
+        storage_compatibility_version: latest
+    bi:
+      type: duckdb
+      path: bi.duckdb
+      config_options:
+        storage_compatibility_version: v1.4.0
+"""
+
+
+def test_rollback_publishes_a_build_in_the_storage_format_of_its_own_target(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Rollback takes no --target: the kept build says which target it was built for
+    (ops.build_info.target), and that target's readers must open it, whatever the default."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "dbt_project.yml").write_text("name: lead_scoring\n")
+    (project / "profiles.yml").write_text(TWO_DUCKDB_TARGETS)
+    published = tmp_path / "warehouse" / "lead_scoring.duckdb"
+    layout = publishing.Layout(published)
+    older, newer = "20261101T000000.000Z-aaaa", "20261102T000000.000Z-bbbb"
+    for run_id in (older, newer):
+        kept = layout.build_file(run_id)
+        kept.parent.mkdir(parents=True)
+        with duckdb.connect(str(kept)) as connection:  # DuckDB's own storage format
+            connection.execute("create schema ops")
+            connection.execute(
+                f"create table ops.build_info as select '{run_id}' as run_id, 'bi' as target"
+            )
+        records.RunRecord.start(layout.runs, run_id, "build", published_path=str(published)).finish(
+            "published", 0
+        )
+    os.link(layout.build_file(newer), published)
+    command = ["rollback", "--duckdb-path", str(published), "--project-dir", str(project)]
+    assert cli.main(command) == 0
+    assert "rewritten in v1.4.0" in capsys.readouterr().out
+    assert read_with_duckdb_cli(published, "select run_id from ops.build_info") == older
 
 
 def test_prune_keeps_the_newest_successful_and_a_few_failed_builds(tmp_path: Path) -> None:
@@ -607,8 +662,7 @@ def test_a_run_log_that_cannot_be_written_mid_run_ends_it_with_exit_2_and_one_li
     assert err.strip().splitlines() == [
         f"The warehouse folder {tmp_path} could not be written during the run (the run log "
         f"{record.log_path}: No space left on device), so the run stopped. The published "
-        f"warehouse {layout.published} was not touched. Free space or make the folder writable "
-        "again, then rerun."
+        f"warehouse {layout.published} was not touched. Free space on its disk, then rerun."
     ]
     assert [line for line in out.splitlines() if line.startswith("Result:")] == [
         "Result: dbt could not run, exit 2."
@@ -649,3 +703,221 @@ def test_a_run_log_that_cannot_be_created_ends_the_run_with_exit_2(
     out, err = capsys.readouterr()
     assert "could not be written during the run" in err and "Is a directory" in err
     assert out.strip() == "Result: dbt could not run, exit 2."
+
+
+# ---------------------------------------------------------------------------------------------
+# A warehouse folder that stops taking writes while dbt builds or while publishing (a full disk)
+# ---------------------------------------------------------------------------------------------
+
+FULL_DISK_RUN = "20261101T000000.000Z-dddd"
+
+
+def model_result(name: str, status: str, message: str = "") -> SimpleNamespace:
+    """One node result of `dbt build`, as the run reads it."""
+    node = SimpleNamespace(
+        resource_type="model",
+        name=name,
+        original_file_path=f"models/{name}.sql",
+        relation_name=None,
+        compiled_code=None,
+        schema="marts",
+        columns={},
+    )
+    return SimpleNamespace(
+        node=node, status=status, message=message, failures=None, timing=[], execution_time=0.1
+    )
+
+
+class BuiltByDbt:
+    """A dbt session whose `dbt build` gave `results`: the run's steps after dbt, without dbt."""
+
+    def __init__(self, *results: SimpleNamespace) -> None:
+        self.results = list(results)
+
+    def invoke(self, arguments: list[str]) -> SimpleNamespace:
+        failed = any(result.status == "error" for result in self.results)
+        run_result = SimpleNamespace(results=self.results)
+        return SimpleNamespace(exception=None, result=run_result, success=not failed)
+
+    def query(self, sql: str, limit: int) -> list[dict[str, Any]]:
+        return []
+
+
+def built_run(published: Path, *flags: str) -> build.BuildRun:
+    """A run whose dbt build wrote its build file (and dbt.log), beside a published warehouse."""
+    make_database(published, "20261031T000000.000Z-aaaa")
+    layout = publishing.Layout(published)
+    layout.make_folders()
+    locations = resolve_locations(PROJECT_DIR, published.parent / "raw", published)
+    record = records.RunRecord.start(
+        layout.runs, FULL_DISK_RUN, "build", published_path=str(published)
+    )
+    run = build.BuildRun(
+        build_options(["--as-of", "2026-11-01", *flags]),
+        locations,
+        layout,
+        FULL_DISK_RUN,
+        record,
+        "duckdb",
+        RunProgress(sys.stdout),
+    )
+    run.state = RunState(as_of="2026-11-01 00:00:00")
+    make_database(run.build_file, FULL_DISK_RUN)
+    (run.build_dir / "dbt.log").write_text("dbt's debug log\n")
+    return run
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def the_one_line(capsys: pytest.CaptureFixture, run: build.BuildRun, what: str, reason: str) -> str:
+    """The line that says the folder could not be written, checked to be the only one on stderr
+    and to be followed by the verdict alone; returns what it says after `what: reason`."""
+    out, err = capsys.readouterr()
+    assert "NOT PUBLISHED" not in out and "Result: FAILED" not in out, out
+    assert out.rstrip().endswith("Result: dbt could not run, exit 2."), out
+    assert "Traceback" not in err + out
+    [line] = err.strip().splitlines()
+    start = (
+        f"The warehouse folder {run.layout.folder} could not be written during the run "
+        f"({what}: {reason}), so the run stopped"
+    )
+    assert line.startswith(start), line
+    return line.removeprefix(start)
+
+
+def test_a_full_disk_while_publishing_ends_the_run_with_exit_2_and_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    published = tmp_path / "warehouse" / "lead_scoring.duckdb"
+    run = built_run(published)
+    before = digest(published)
+
+    def checkpoint_on_a_full_disk(database: Path, info: dict[str, Any]) -> None:
+        publishing.wal_of(database).write_bytes(b"the build info, not checkpointed")
+        raise duckdb.FatalException(
+            "FATAL Error: Failed to create checkpoint because of error: Could not write file "
+            f'"{database}": No space left on device'
+        )
+
+    monkeypatch.setattr(publishing, "write_build_info", checkpoint_on_a_full_disk)
+    built = BuiltByDbt(model_result("dim_leads", "success"))
+    code = run_log.teed_run(run.layout, run.record, lambda: run.build_and_publish(built, []))
+    assert code == 2
+    rest = the_one_line(
+        capsys, run, f"publishing the build {run.build_file}", "No space left on device"
+    )
+    assert rest == (
+        ", and deleted its build's database files to give their space back (its dbt.log "
+        f"stays). The published warehouse {published} is run 20261031T000000.000Z-aaaa. "
+        "Free space on its disk, then rerun."
+    )
+    assert [path.name for path in run.build_dir.iterdir()] == ["dbt.log"]
+    assert digest(published) == before
+    saved = json.loads(run.record.path.read_text())
+    assert (saved["outcome"], saved["exit_code"]) == ("not_run", 2)
+    assert saved["message"].startswith(f"The warehouse folder {run.layout.folder} could not")
+
+
+def test_a_run_record_that_a_full_disk_refuses_too_is_said_in_the_same_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    run = built_run(tmp_path / "warehouse" / "lead_scoring.duckdb")
+    # the record's temporary file cannot be created: a folder is in its place
+    run.record.path.with_name(f".{run.record.path.name}.tmp").mkdir()
+
+    def full_disk(database: Path, info: dict[str, Any]) -> None:
+        raise duckdb.IOException(f'Could not write file "{database}": No space left on device')
+
+    monkeypatch.setattr(publishing, "write_build_info", full_disk)
+    built = BuiltByDbt(model_result("dim_leads", "success"))
+    code = run_log.teed_run(run.layout, run.record, lambda: run.build_and_publish(built, []))
+    assert code == 2
+    rest = the_one_line(
+        capsys, run, f"publishing the build {run.build_file}", "No space left on device"
+    )
+    assert rest.endswith(
+        f"Free space on its disk, then rerun. Its run record {run.record.path} could not be "
+        "written either (Is a directory)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("reason", "deleted", "what_to_do"),
+    [
+        ("No space left on device", True, "Free space on its disk, then rerun."),
+        ("Read-only file system", False, "Make its file system writable again, then rerun."),
+    ],
+)
+def test_a_model_that_could_not_write_the_build_file_ends_the_run_with_exit_2(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    reason: str,
+    deleted: bool,
+    what_to_do: str,
+) -> None:
+    run = built_run(tmp_path / "warehouse" / "lead_scoring.duckdb")
+    wal = publishing.wal_of(run.build_file)
+    built = BuiltByDbt(
+        model_result(
+            "int_events_matched_to_rules",
+            "error",
+            f'TransactionContext Error: Failed to commit: Could not write file "{wal}": {reason}',
+        ),
+        model_result("dim_leads", "skipped"),
+    )
+    code = run_log.teed_run(run.layout, run.record, lambda: run.build_and_publish(built, []))
+    assert code == 2
+    what = f"the build file {run.build_file}, by model int_events_matched_to_rules"
+    rest = the_one_line(capsys, run, what, reason)
+    assert rest.endswith(what_to_do)
+    assert run.build_file.exists() is not deleted
+    assert (run.build_dir / "dbt.log").exists()
+
+
+def test_a_full_disk_while_copying_the_published_warehouse_ends_the_run_with_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    run = built_run(tmp_path / "warehouse" / "lead_scoring.duckdb", "--select", "dim_leads")
+
+    def copy_until_the_disk_is_full(source: Path, destination: Path) -> None:
+        Path(destination).write_bytes(b"the first blocks of the published warehouse")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(build.shutil, "copyfile", copy_until_the_disk_is_full)
+    code = run_log.teed_run(run.layout, run.record, lambda: run.prepare_build_file() or 0)
+    assert code == 2
+    what = f"the copy of the published warehouse, {run.build_file}"
+    assert the_one_line(capsys, run, what, "No space left on device").startswith(", and deleted")
+    assert [path.name for path in run.build_dir.iterdir()] == ["dbt.log"]
+
+
+def test_a_rollback_on_a_full_disk_exits_2_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    published = tmp_path / "lead_scoring.duckdb"
+    layout = publishing.Layout(published)
+    older, newer = "20261101T000000.000Z-aaaa", "20261102T000000.000Z-bbbb"
+    for run_id in (older, newer):
+        make_database(layout.build_file(run_id), run_id)
+        record = records.RunRecord.start(
+            layout.runs, run_id, "build", published_path=str(published)
+        )
+        record.finish("published", 0)
+    os.link(layout.build_file(newer), published)
+
+    def full_disk(source: Path, destination: Path, run_id: str) -> None:
+        error = OSError(errno.ENOSPC, "No space left on device")
+        raise publishing.PublishError(f"could not publish {source}: {error}") from error
+
+    monkeypatch.setattr(publishing, "publish_file", full_disk)
+    assert cli.main(["rollback", "--duckdb-path", str(published)]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(
+        f"The warehouse folder {tmp_path} could not be written during the run (publishing the "
+        f"kept build {layout.build_file(older)}: No space left on device), so the run stopped."
+    )
+    assert line.endswith("Free space on its disk, then rerun.")
+    assert layout.build_file(older).is_file()  # a kept build is never deleted
+    assert publishing.read_build_info(published) == {"run_id": newer}

@@ -137,7 +137,7 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
         action="extend",
         metavar="SPEC",
         help="dbt node selection, passed to dbt build as is (default: everything); starts "
-        "from a copy of the published warehouse",
+        "from a copy of the published warehouse, at its as_of (any other --as-of is refused)",
     )
     parser.add_argument(
         "--raw-dir", type=Path, metavar="DIR", help=f"raw tables folder (overrides {RAW_DIR_ENV})"

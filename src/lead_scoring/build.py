@@ -19,7 +19,10 @@ from lead_scoring import publishing, run_records
 from lead_scoring.arguments import BuildOptions
 from lead_scoring.build_publishing import publish_build
 from lead_scoring.dbt_session import (
+    FAILED_STATUSES,
+    PROFILE_DEFAULT_TARGET,
     DbtSession,
+    Outcome,
     build_arguments,
     dbt_environment,
     exit_code,
@@ -32,6 +35,7 @@ from lead_scoring.exit_codes import ExitCode
 from lead_scoring.freshness import Freshness, check_freshness, freshness_lines, skipped_freshness
 from lead_scoring.incremental import (
     IncrementalPlan,
+    as_of_mix_of_a_select_build,
     backfill_of,
     leaves_out_unit_tests,
     plan_incremental,
@@ -68,6 +72,7 @@ from lead_scoring.summary import (
     result_line,
     summary_lines,
 )
+from lead_scoring.unwritable_folder import unwritable_folder, unwritable_folder_named_in
 
 
 class Stop(Exception):
@@ -212,6 +217,9 @@ class BuildRun:
                 "A --select build rebuilds part of the published warehouse, and there is none "
                 f"yet at {self.layout.published}: run a full build first (without --select)."
             )
+        mixed = as_of_mix_of_a_select_build(self.options, published_info)
+        if mixed:
+            raise self.not_run(mixed)
         if published_info and published_info.get("hash_pii") and not self.options.hash_pii:
             raise self.not_run(
                 f"The published warehouse {self.layout.published} was published with "
@@ -232,7 +240,7 @@ class BuildRun:
             is_run_time, is_published = False, True
             print(
                 f"A --select build keeps the published as_of, {as_of}, which the tables it "
-                "does not select are computed at; pass --as-of to change it."
+                "does not select are computed at."
             )
         else:
             as_of, is_run_time, is_published = run_time_as_of(), True, False
@@ -302,17 +310,29 @@ class BuildRun:
         publishing.wal_of(self.build_file).unlink(missing_ok=True)
         self.build_file.unlink(missing_ok=True)
         if self.options.select and self.layout.published.is_file():
-            shutil.copyfile(self.layout.published, self.build_file)
+            self.copy_published()
             print(
                 "A --select build starts from a copy of the published warehouse, so the models "
                 "it does not select keep their published tables."
             )
         elif self.plan.since:
-            shutil.copyfile(self.layout.published, self.build_file)
+            self.copy_published()
             print(
                 "An incremental run starts from a copy of the published warehouse and "
                 f"recomputes what is stamped from {self.plan.since} UTC on."
             )
+
+    def copy_published(self) -> None:
+        """The published file copied to the build file; FolderUnwritable on a full disk."""
+        try:
+            shutil.copyfile(self.layout.published, self.build_file)
+        except OSError as error:
+            unwritable = unwritable_folder(
+                f"the copy of the published warehouse, {self.build_file}", error
+            )
+            if unwritable is not None:
+                raise unwritable from error
+            raise
 
     def point_dbt_at_build(self) -> list[str]:
         """Hand dbt the build file and the run's state; the summary's lines about them."""
@@ -372,6 +392,7 @@ class BuildRun:
         lines = summary_lines(session, self.options, self.state, self.locations, nodes, extra)
         print("\n".join([*lines, *data_quality_lines(rows)]), flush=True)
         publishing.release_dbt_duckdb()
+        self.refuse_a_build_file_that_could_not_be_written(nodes)
 
         reason = None
         after = [self.unchanged_line()]
@@ -384,6 +405,17 @@ class BuildRun:
         print("\n".join(after))
         print(result_line(code, nodes, reason))
         return self.finish(code, self.outcome(code), reason or "")
+
+    def refuse_a_build_file_that_could_not_be_written(self, nodes: list[Outcome]) -> None:
+        """FolderUnwritable when a node failed because DuckDB could not write the build file
+        (a full disk): the folder's fault, not the code's, so the run is not run (exit 2)."""
+        for node in nodes:
+            if node.status not in FAILED_STATUSES:
+                continue
+            what = f"the build file {self.build_file}, by {node.kind} {node.name}"
+            unwritable = unwritable_folder_named_in(what, node.message)
+            if unwritable is not None:
+                raise unwritable
 
     # -- how a run ends -----------------------------------------------------------------------
 
@@ -517,7 +549,7 @@ def start_record(
         layout.runs,
         run_id,
         "build",
-        target=options.target or "profile default",
+        target=options.target or PROFILE_DEFAULT_TARGET,
         adapter_type=target_adapter_type(options.target, locations.project_dir),
         raw_dir=str(locations.raw_dir),
         published_path=str(layout.published),

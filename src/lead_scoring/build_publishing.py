@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lead_scoring import build_comparison, publishing, storage_format
-from lead_scoring.dbt_session import dbt_version
+from lead_scoring.dbt_session import PROFILE_DEFAULT_TARGET, dbt_version
 from lead_scoring.exit_codes import ExitCode
+from lead_scoring.unwritable_folder import unwritable_folder
 
 if TYPE_CHECKING:
     from lead_scoring.build import BuildRun
@@ -55,7 +56,7 @@ def stamp(build: BuildRun) -> None:
             "as_of": build.state.as_of,
             "started_at": build.record.data["started_at"],
             "built_at": publishing.utc_now(),
-            "target": options.target or "profile default",
+            "target": options.target or PROFILE_DEFAULT_TARGET,
             "dbt_version": dbt_version(),
             "selection": " ".join(options.select) if options.select else None,
             "hash_pii": options.hash_pii,
@@ -85,7 +86,11 @@ def keep_marts_only(build: BuildRun, run_result: Any) -> None:
 
 
 def publish_build(build: BuildRun, run_result: Any) -> Published:
-    """Stamp, check and publish the build (or write a backfill's own file)."""
+    """Stamp, check and publish the build (or write a backfill's own file).
+
+    Raises FolderUnwritable when the warehouse folder refused a write (a full disk): that ends
+    the run as not run, not as a build that failed.
+    """
     import duckdb
 
     try:
@@ -107,6 +112,9 @@ def publish_build(build: BuildRun, run_result: Any) -> Published:
         storage_format.rewrite_for_readers(build.build_file, build.storage_version)
         publishing.publish_file(build.build_file, build.destination, build.run_id)
     except (publishing.PublishError, duckdb.Error, OSError) as error:
+        unwritable = unwritable_folder(f"publishing the build {build.build_file}", error)
+        if unwritable is not None:
+            raise unwritable from error
         reason = f"built and tested, but not published: {error}"
         return Published(ExitCode.FAILED, [f"NOT PUBLISHED: {error}"], reason)
     return Published(ExitCode.SUCCESS, published_lines(build, comparison))

@@ -25,6 +25,8 @@ RUN_AS_OF_ENV = "LEAD_SCORING_RUN_AS_OF"
 RUN_INCREMENTAL_SINCE_ENV = "LEAD_SCORING_RUN_INCREMENTAL_SINCE"
 NO_MATCH_IS_AN_ERROR = json.dumps({"error": ["NoNodesForSelectionCriteria"]})
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error", "partial success"})
+# what a build without --target records as its target (the run record, ops.build_info)
+PROFILE_DEFAULT_TARGET = "profile default"
 
 
 def project_flags(project: Path, target: str | None) -> list[str]:

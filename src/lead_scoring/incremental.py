@@ -1,5 +1,6 @@
 """Incremental planning: whether a run continues the published warehouse from a cutoff or
-builds everything, whether it is a backfill, and whether it runs the unit tests again."""
+builds everything, whether it is a backfill (and a --select build at another as_of, which
+cannot be one), and whether it runs the unit tests again."""
 
 from __future__ import annotations
 
@@ -98,6 +99,30 @@ def backfill_of(options: BuildOptions, info: dict[str, Any] | None) -> datetime 
     if not isinstance(published_as_of, datetime):
         return None
     return published_as_of if datetime.fromisoformat(options.as_of) < published_as_of else None
+
+
+def as_of_mix_of_a_select_build(
+    options: BuildOptions, published_info: dict[str, Any] | None
+) -> str | None:
+    """Why a --select build at an --as-of other than the published build's cannot run, if so.
+
+    It rebuilds the tables it selects on a copy of the published warehouse, whose other tables
+    are as of the published as_of: the two sets would disagree (a lead in one and not in the
+    other), and the file would claim one as_of for both.
+    """
+    published_as_of = (published_info or {}).get("as_of")
+    if not options.select or not options.as_of or not isinstance(published_as_of, datetime):
+        return None
+    given = datetime.fromisoformat(options.as_of)
+    if given == published_as_of:
+        return None
+    run = "run the backfill" if given < published_as_of else "run it"
+    return (
+        f"A --select build as of {given} would mix two as_of dates: the tables it selects as "
+        f"of {given}, the others copied from the published warehouse as of {published_as_of}. "
+        f"To build as of {given}, {run} without --select; to rebuild the selection, leave "
+        "--as-of out (it keeps the published as_of)."
+    )
 
 
 @dataclass

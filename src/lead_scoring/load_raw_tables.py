@@ -346,13 +346,15 @@ def load(
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description="Load the raw Parquet/CSV files into tables on the postgres or spark target."
+        description="Load the five raw tables (Parquet, CSV or gzip-compressed CSV; one file or "
+        "a folder of parts each) into tables on the postgres or spark target."
     )
     parser.add_argument(
         "--raw-dir",
         type=Path,
         default=Path(env("LEAD_SCORING_RAW_DIR", "data/demo")),
-        help="folder with <table>.parquet or .csv (default: $LEAD_SCORING_RAW_DIR or data/demo)",
+        help=f"folder with each raw table as one of {raw_files.layouts_text()} (<table>/: a "
+        "folder of parts); default: $LEAD_SCORING_RAW_DIR or data/demo",
     )
     default_target = env("LEAD_SCORING_TARGET", "")
     parser.add_argument(

@@ -7,7 +7,8 @@ Layout next to the published file P (LEAD_SCORING_DUCKDB_PATH, e.g. .../lead_sco
     P.lock                     the run lock (flock), with the holder's pid, run id and start
     builds/<run_id>/<P name>   each run's own database file: built there, then copied to P;
                                kept for rollback (the last N successful ones)
-    builds/<run_id>/dbt.log    dbt's debug log of that run
+    builds/<run_id>/dbt.log    dbt's debug log of that run (kept when a full disk stops the run
+                               and its database files are deleted)
     backfills/as_of-<as_of>/<P name>
                                a backfill's own file: a run whose --as-of is earlier than the
                                published build's writes there instead of over P
@@ -39,6 +40,8 @@ BUILD_INFO_SCHEMA = "ops"
 BUILD_INFO_TABLE = f"{BUILD_INFO_SCHEMA}.build_info"
 PUBLISHING_SUFFIX = ".publishing"
 KEEP_FAILED_BUILDS = 3
+# dbt's debug log in each build folder (dbt names it; dbt_session.py points it there)
+DBT_LOG = "dbt.log"
 
 
 @dataclass(frozen=True)
@@ -258,6 +261,25 @@ def prune_builds(
         shutil.rmtree(layout.build_dir(run_id), ignore_errors=True)
         deleted.append(run_id)
     return deleted
+
+
+def remove_build_database(layout: Layout, run_id: str) -> list[Path]:
+    """Delete a build's database file and all DuckDB and publishing wrote beside it (its
+    write-ahead log, spill files, rewritten copies), keeping dbt's log; returns what went."""
+    build_dir = layout.build_dir(run_id)
+    if not build_dir.is_dir():
+        return []
+    removed = []
+    for path in sorted(build_dir.iterdir()):
+        if path.name == DBT_LOG:
+            continue
+        with contextlib.suppress(OSError):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed.append(path)
+    return removed
 
 
 # ---------------------------------------------------------------------------------------------

@@ -106,6 +106,12 @@ class RawTableFiles:
         return str(self.pattern)
 
 
+def layouts_text(table: str = "<table>") -> str:
+    """Every layout a raw table may take, in words: '<table>.parquet, ... or <table>/*.csv.gz'."""
+    layouts = [layout.format(table=table) for layout, _ in RAW_TABLE_LAYOUTS]
+    return ", ".join(layouts[:-1]) + " or " + layouts[-1]
+
+
 def layouts_present(raw_dir: Path, table: str) -> list[RawTableFiles]:
     """Each layout the table is in within raw_dir (none, one, or more: a mistake)."""
     present = []

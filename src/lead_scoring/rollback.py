@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from lead_scoring import publishing, run_records, storage_format
 from lead_scoring.arguments import RollbackOptions
-from lead_scoring.dbt_session import target_storage_version
+from lead_scoring.dbt_session import PROFILE_DEFAULT_TARGET, target_storage_version
 from lead_scoring.exit_codes import ExitCode
 from lead_scoring.locations import project_dir, published_path
 from lead_scoring.lock import LockHeld, RunLock, lock_failed, lock_holder, locked_out
 from lead_scoring.run_log import teed_run
+from lead_scoring.unwritable_folder import unwritable_folder
 
 
 def kept_builds(layout: publishing.Layout) -> list[str]:
@@ -38,6 +40,18 @@ def choose_rollback(
         which = f"the published run {current}" if current else "the published warehouse"
         return None, f"no kept build is older than {which} (kept builds: {listed})"
     return older[-1], ""
+
+
+def built_for_target(info: dict[str, Any]) -> str | None:
+    """The profiles.yml target a kept build was built for (its ops.build_info), None for the
+    profile's default.
+
+    A rollback runs no dbt, so it takes no --target: the only thing a target decides for it is
+    the storage format the build is published in (storage_format.py), and that is the format
+    of the target the build was built for, whose readers it serves.
+    """
+    target = info.get("target")
+    return None if target in (None, PROFILE_DEFAULT_TARGET) else str(target)
 
 
 def rollback_command(options: RollbackOptions) -> int:
@@ -99,12 +113,15 @@ def rollback(
         print(f"Nothing rolled back: {message}.", file=sys.stderr)
         record.finish("not_run", ExitCode.NOT_RUN, message)
         return ExitCode.NOT_RUN
-    storage_version = target_storage_version(None, project)
+    storage_version = target_storage_version(built_for_target(info), project)
     try:
         # a build kept from before profiles.yml named the storage format is in DuckDB's own
         rewritten_from = storage_format.rewrite_for_readers(source, storage_version)
         publishing.publish_file(source, layout.published, run_id)
     except (publishing.PublishError, duckdb.Error, OSError) as error:
+        unwritable = unwritable_folder(f"publishing the kept build {source}", error)
+        if unwritable is not None:
+            raise unwritable from error  # exit 2, said in one line (teed_run)
         print(f"Nothing rolled back: {error}", file=sys.stderr)
         record.finish("failed", ExitCode.FAILED, str(error))
         return ExitCode.FAILED

@@ -16,18 +16,15 @@ from lead_scoring.exit_codes import ExitCode
 from lead_scoring.run_progress import RunProgress
 from lead_scoring.run_records import RunRecord
 from lead_scoring.summary import result_line
+from lead_scoring.unwritable_folder import FolderUnwritable
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-class RunLogUnwritable(Exception):
+def run_log_unwritable(path: Path, error: OSError) -> FolderUnwritable:
     """The run log can no longer be written: the warehouse folder that holds it became
     unwritable during the run (a full disk, a read-only file system, a removed folder)."""
-
-    def __init__(self, path: Path, error: OSError) -> None:
-        super().__init__(f"{path}: {error.strerror or error}")
-        self.path = path
-        self.reason = error.strerror or str(error)
+    return FolderUnwritable.from_os_error(f"the run log {path}", error)
 
 
 class RunLog:
@@ -45,7 +42,7 @@ class RunLog:
         try:
             self._file = path.open("a", encoding="utf-8")
         except OSError as error:
-            raise RunLogUnwritable(path, error) from None
+            raise run_log_unwritable(path, error) from None
 
     def write(self, text: str) -> None:
         if self.failed is None:
@@ -75,7 +72,7 @@ class Tee:
 
     dbt's console logger writes to whatever sys.stdout is when a command starts, so replacing
     sys.stdout for the run puts dbt's log into the run log as well. The console gets every
-    line. Once the run log lost a line, the end of the next one raises RunLogUnwritable: the
+    line. Once the run log lost a line, the end of the next one raises FolderUnwritable: the
     run stops instead of going on with a folder it cannot write, but a run whose very last
     line (its verdict) was lost has finished (dbt's console log goes on to the console alone:
     logging swallows the error, see teed_output).
@@ -91,7 +88,7 @@ class Tee:
         if self.teeing:
             self._log.write(text)
             if text.endswith("\n") and self._log.lost_an_earlier_line():
-                raise RunLogUnwritable(self._log.path, self._log.failed)
+                raise run_log_unwritable(self._log.path, self._log.failed)
         return len(text)
 
     def flush(self) -> None:
@@ -110,7 +107,7 @@ class Tee:
 def teed_output(log_path: Path) -> Iterator[None]:
     """Copy stdout and stderr into `log_path` for the duration of the block.
 
-    Raises RunLogUnwritable when the log cannot be opened, and at the end of the line after
+    Raises FolderUnwritable when the log cannot be opened, and at the end of the line after
     one it could not write (Tee). dbt's logging (its console log through these streams, its debug
     log in builds/<run_id>/, both in the warehouse folder) would print a traceback for each of
     its lines then ('--- Logging error ---'): logging swallows its errors for the block.
@@ -133,11 +130,12 @@ def teed_output(log_path: Path) -> Iterator[None]:
 
 
 def teed_run(layout: publishing.Layout, record: RunRecord, work: Callable[[], int]) -> int:
-    """`work()`, printing into the run log too; exit 2 when the run log cannot be written."""
+    """`work()`, printing into the run log too; exit 2 when the warehouse folder stops taking
+    writes (the run log's, or those of the build or publishing: FolderUnwritable)."""
     try:
         with teed_output(record.log_path):
             return work()
-    except RunLogUnwritable as lost:
+    except FolderUnwritable as lost:
         return folder_became_unwritable(layout, record, lost)
 
 
@@ -156,7 +154,7 @@ def teed_run_with_progress(
     console = sys.stdout
     try:
         progress_log = RunLog(record.log_path)
-    except RunLogUnwritable as lost:
+    except FolderUnwritable as lost:
         return folder_became_unwritable(layout, record, lost)
     try:
         progress = RunProgress(console, progress_log, verbose=verbose)
@@ -166,25 +164,49 @@ def teed_run_with_progress(
 
 
 def folder_became_unwritable(
-    layout: publishing.Layout, record: RunRecord, lost: RunLogUnwritable
+    layout: publishing.Layout, record: RunRecord, lost: FolderUnwritable
 ) -> int:
-    """Say in one line that the warehouse folder could not be written, record it, exit 2.
+    """Say in one line that the warehouse folder could not be written and what to do, record
+    it, exit 2.
 
-    A run that had printed its verdict (only saving its record was left) keeps its exit code:
-    the record's own one-line report said what could not be written.
+    On a full disk the failed build's database files go first: they hold the space the run
+    record, and the next run, need. A record that cannot be written either is said in the same
+    line. A run that had printed its verdict (only saving its record was left) keeps its exit
+    code: the record's own one-line report said what could not be written.
     """
     if record.data.get("exit_code") is not None:
         return int(record.data["exit_code"])
+    freed = freed_failed_build(layout, record, lost)
     info = publishing.read_build_info(layout.published) or {}
     now = f"is run {info['run_id']}" if info.get("run_id") else "was not touched"
     message = (
-        f"The warehouse folder {layout.folder} could not be written during the run (the run "
-        f"log {lost.path}: {lost.reason}), so the run stopped. The published warehouse "
-        f"{layout.published} {now}. Free space or make the folder writable again, then rerun."
+        f"The warehouse folder {layout.folder} could not be written during the run "
+        f"({lost.what}: {lost.reason}), so the run stopped{freed}. The published warehouse "
+        f"{layout.published} {now}. {lost.what_to_do()}"
     )
+    record.end("not_run", ExitCode.NOT_RUN, message)
+    try:
+        record.write()
+    except OSError as error:
+        message += (
+            f" Its run record {record.path} could not be written either "
+            f"({error.strerror or error})."
+        )
     sys.stdout.flush()
     print(message, file=sys.stderr, flush=True)
-    record.finish("not_run", ExitCode.NOT_RUN, message)
     if record.data.get("command") == "build":  # a build ends with its verdict (rollbacks: none)
         print(result_line(ExitCode.NOT_RUN, []))
     return ExitCode.NOT_RUN
+
+
+def freed_failed_build(layout: publishing.Layout, record: RunRecord, lost: FolderUnwritable) -> str:
+    """On a full disk, delete the failed build's database files (dbt's log stays); the words
+    that say so in the run's last line, or nothing."""
+    if not lost.disk_is_full or record.data.get("command") != "build":
+        return ""
+    if not publishing.remove_build_database(layout, str(record.data["run_id"])):
+        return ""
+    return (
+        f", and deleted its build's database files to give their space back (its "
+        f"{publishing.DBT_LOG} stays)"
+    )

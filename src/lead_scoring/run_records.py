@@ -77,6 +77,11 @@ class RunRecord:
 
     def finish(self, outcome: str, exit_code: int, message: str | None = None) -> None:
         """Stamp the end, the outcome and the exit code, and save."""
+        self.end(outcome, exit_code, message)
+        self.save()
+
+    def end(self, outcome: str, exit_code: int, message: str | None = None) -> None:
+        """Stamp the end, the outcome and the exit code (not saved yet)."""
         now = datetime.now(UTC)
         started = datetime.fromisoformat(self.data["started_at"])
         self.data.update(
@@ -86,23 +91,30 @@ class RunRecord:
             duration_seconds=round((now - started).total_seconds(), 3),
         )
         self.data["message"] = message or None
-        self.save()
 
     def save(self) -> None:
-        """Write the record atomically; a full disk or a read-only folder is reported in one
-        line (the run's own outcome matters more than its record, which then stays as it was)."""
+        """Write the record; a full disk or a read-only folder is reported in one line (the
+        run's own outcome matters more than its record, which then stays as it was)."""
+        try:
+            self.write()
+        except OSError as error:
+            print(
+                f"Could not write the run record {self.path}: {error.strerror or error}",
+                file=sys.stderr,
+            )
+
+    def write(self) -> None:
+        """Write the record atomically (a temporary file renamed over it); OSError when the
+        folder does not take it."""
         temporary = self.path.with_name(f".{self.path.name}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary.write_text(json.dumps(self.data, indent=2, default=str) + "\n")
             os.replace(temporary, self.path)
-        except OSError as error:
+        except OSError:
             with contextlib.suppress(OSError):
                 temporary.unlink(missing_ok=True)
-            print(
-                f"Could not write the run record {self.path}: {error.strerror or error}",
-                file=sys.stderr,
-            )
+            raise
 
 
 def load_records(runs_dir: Path) -> list[dict[str, Any]]:
