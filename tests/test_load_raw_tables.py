@@ -3,6 +3,7 @@ DuckDB sources do (raw_files.py; macros/raw_inputs/raw_sources.sql for dbt)."""
 
 from __future__ import annotations
 
+import gzip
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -150,6 +151,29 @@ def test_a_ragged_line_deep_in_a_csv_names_the_file_and_the_line(
     message = str(raised.value)
     assert message.startswith(f"Raw file {events}, line 3000: more fields than the header")
     assert "quote it in the export, or fix the line" in message
+
+
+@pytest.mark.parametrize("name", ["events.csv", "events.csv.gz"])
+def test_the_line_named_is_the_files_line_after_a_quoted_line_break(
+    raw_data: RawData, tmp_path: Path, name: str
+) -> None:
+    """A quoted value holding a line break makes one record of two lines: the message names
+    the line an editor shows (3,001 here), not the reader's record number (3,000)."""
+    plain = tmp_path / "plain.csv"
+    copy_as(raw_data, "events", plain, "header true")
+    lines = plain.read_text().splitlines(keepends=True)
+    cells = lines[9].split(",")
+    cells[2] = '"page\nview"'  # event_type quoted across two lines (read as one value)
+    lines[9] = ",".join(cells)
+    cells = lines[2999].split(",")
+    cells[2] = "webinar, live"  # an unquoted comma: one field too many
+    lines[2999] = ",".join(cells)
+    text = "".join(lines).encode()
+    events = tmp_path / name
+    events.write_bytes(gzip.compress(text) if name.endswith(".gz") else text)
+    with pytest.raises(loader.raw_files.RawFileError) as raised:
+        typed_rows(tmp_path, "events")
+    assert str(raised.value).startswith(f"Raw file {events}, line 3001: more fields than")
 
 
 def test_a_quoted_value_after_the_sniffed_sample_is_one_value(

@@ -739,7 +739,7 @@ def csv_and_gzip_csv(raw: Path) -> None:
     (raw / "leads.parquet").unlink()
 
 
-def ragged_csv_line_3000(raw: Path) -> None:
+def ragged_csv_line_3000(raw: Path, quoted_line_break: bool = False) -> None:
     csv_path = raw / "events.csv"
     with duckdb.connect() as connection:
         connection.execute(
@@ -748,10 +748,18 @@ def ragged_csv_line_3000(raw: Path) -> None:
         )
     (raw / "events.parquet").unlink()
     lines = csv_path.read_text().splitlines(keepends=True)
+    if quoted_line_break:  # a value read as one, on two lines of the file: line 3000 moves down
+        cells = lines[9].split(",")
+        cells[2] = '"page\nview"'
+        lines[9] = ",".join(cells)
     cells = lines[2999].split(",")
     cells[2] = "webinar, live"  # event_type, unquoted: one field too many
     lines[2999] = ",".join(cells)
     csv_path.write_text("".join(lines))
+
+
+def ragged_csv_line_3001_after_a_quoted_line_break(raw: Path) -> None:
+    ragged_csv_line_3000(raw, quoted_line_break=True)
 
 
 def ragged_csv_row(raw: Path) -> None:
@@ -861,6 +869,12 @@ BAD_INPUTS = [
         2,
         ["events.csv, line 3000: more fields than the header", "quote it in the export"],
         id="ragged-csv-line-3000",
+    ),
+    pytest.param(
+        ragged_csv_line_3001_after_a_quoted_line_break,
+        2,
+        ["events.csv, line 3001: more fields than the header"],
+        id="ragged-csv-line-after-a-quoted-line-break",
     ),
     pytest.param(
         accounts_without_rows,

@@ -23,7 +23,10 @@
             {%- set reader = lead_scoring.raw_file_reader(path, file_format, source.identifier) -%}
             {%- do lead_scoring.check_raw_columns(reader, path, source) -%}
             {%- do run_query('create schema if not exists ' ~ source.schema) -%}
-            {%- do run_query('create or replace view ' ~ source.schema ~ '.' ~ source.identifier ~ ' as select * from ' ~ reader) -%}
+            {%- do run_query(
+                'create or replace view ' ~ source.schema ~ '.' ~ source.identifier
+                ~ ' as select * from ' ~ reader
+            ) -%}
         {%- endfor -%}
     {%- endif -%}
     select 1 as raw_files_registered
@@ -118,7 +121,8 @@
     {%- if present | length > 1 -%}
         {%- set listed = [] -%}
         {%- for path, file_format, files in present -%}
-            {%- do listed.append(path ~ (' (' ~ files ~ (' file)' if files == 1 else ' files)') if '*' in path else '')) -%}
+            {%- set counted = ' (' ~ files ~ (' file)' if files == 1 else ' files)') -%}
+            {%- do listed.append(path ~ (counted if '*' in path else '')) -%}
         {%- endfor -%}
         {{ exceptions.raise_compiler_error(
             "More than one raw file for table '" ~ table_name ~ "': " ~ listed[:-1] | join(', ')
@@ -244,13 +248,13 @@
     ])) -%}
     {%- set rejected = run_query("
         with rejected as (
-            select scans.file_path, rejects.line, rejects.column_idx,
+            select scans.file_path, rejects.line, rejects.line_byte_position, rejects.column_idx,
                 cast(rejects.error_type as varchar) as error_type, rejects.error_message
             from raw_csv_rejected_lines as rejects
             inner join raw_csv_scans as scans
                 on rejects.scan_id = scans.scan_id and rejects.file_id = scans.file_id
         )
-        select file_path, line, error_type, error_message,
+        select file_path, line, line_byte_position, error_type, error_message,
             (select count(distinct (file_path, line)) from rejected) as rejected_lines
         from rejected
         order by file_path, line, column_idx
@@ -258,7 +262,10 @@
     ").rows -%}
     {%- do lead_scoring.drop_raw_csv_reject_tables() -%}
     {%- if rejected | length > 0 -%}
-        {%- set file_path, line, error_type, detail, rejected_lines = rejected[0] -%}
+        {%- set file_path, record, byte_position, error_type, detail, rejected_lines = rejected[0] -%}
+        {%- set line = lead_scoring.raw_csv_line_of_byte(
+            file_path, byte_position, record, error_type
+        ) -%}
         {%- set problem, advice = problems.get(
             error_type, ['a value that cannot be read as CSV', 'fix the line in the export']
         ) -%}
@@ -269,6 +276,30 @@
                 if rejected_lines > 1 else "")
         ) }}
     {%- endif -%}
+{%- endmacro %}
+
+{#-
+    The line of a raw CSV file (as an editor counts them) that holds the byte at byte_position.
+    The reader counts records, and a quoted value holding a line break makes one record of two
+    lines, so its count can name a line above the one at fault. The line breaks before the
+    byte are counted in the file itself; a gzip-compressed file, which cannot be read as text
+    here, or one that is not UTF-8, keeps the reader's record number
+    (src/lead_scoring/raw_files.py physical_line counts in those too).
+-#}
+{% macro raw_csv_line_of_byte(path, byte_position, record, error_type) -%}
+    {%- if byte_position is none or path.endswith('.gz') or error_type == 'INVALID ENCODING' -%}
+        {{- return(record) -}}
+    {%- endif -%}
+    {%- set counted = run_query(
+        "with lines as (select string_split(decode(content), chr(10)) as texts"
+        ~ " from read_blob('" ~ path | replace("'", "''") ~ "')),"
+        ~ " numbered as (select line_number, texts[line_number] as text"
+        ~ " from lines, range(1, len(texts) + 1) as numbers(line_number)),"
+        ~ " starts as (select sum(strlen(text) + 1) over (order by line_number)"
+        ~ " - strlen(text) - 1 as start_byte from numbered)"
+        ~ " select count(*) from starts where start_byte < " ~ byte_position
+    ).rows -%}
+    {{- return(counted[0][0] if counted[0][0] > 0 else record) -}}
 {%- endmacro %}
 
 {#- Drop the tables in which DuckDB's CSV reader records the lines it rejected. -#}

@@ -13,6 +13,7 @@ DuckDB; this module serves load_raw_tables.py and the build's checks.
 
 from __future__ import annotations
 
+import gzip
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,13 +68,13 @@ REJECT_SCANS_TABLE = "raw_csv_scans"
 NO_NULL_STRING = "no field is null in the line check"
 FIRST_REJECTED_LINE_SQL = f"""
 with rejected as (
-    select scans.file_path, rejects.line, rejects.column_idx,
+    select scans.file_path, rejects.line, rejects.line_byte_position, rejects.column_idx,
         cast(rejects.error_type as varchar) as error_type, rejects.error_message
     from {REJECTED_LINES_TABLE} as rejects
     inner join {REJECT_SCANS_TABLE} as scans
         on rejects.scan_id = scans.scan_id and rejects.file_id = scans.file_id
 )
-select file_path, line, error_type, error_message,
+select file_path, line, line_byte_position, error_type, error_message,
     (select count(distinct (file_path, line)) from rejected) as rejected_lines
 from rejected
 order by file_path, line, column_idx
@@ -186,6 +187,25 @@ def drop_reject_tables(connection: duckdb.DuckDBPyConnection) -> None:
         connection.execute(f"drop table if exists {table}")
 
 
+def physical_line(path: Path, byte_position: int) -> int:
+    """The line of the file (as an editor counts them) on which the byte at byte_position is.
+
+    The reader counts records, and a quoted value holding a line break makes one record of two
+    lines: counting the line breaks before the byte names the line the user will find.
+    """
+    opener = gzip.open if path.name.endswith(".gz") else open
+    line_breaks = 0
+    remaining = byte_position
+    with opener(path, "rb") as stream:
+        while remaining > 0:
+            chunk = stream.read(min(remaining, 1 << 20))
+            if not chunk:
+                break
+            line_breaks += chunk.count(b"\n")
+            remaining -= len(chunk)
+    return line_breaks + 1
+
+
 def check_csv_lines(connection: duckdb.DuckDBPyConnection, found: RawTableFiles) -> None:
     """RawFileError naming the file and line of the table's first CSV line that does not split
     into the header's columns (a value with an unquoted comma, a line cut short).
@@ -210,7 +230,8 @@ def check_csv_lines(connection: duckdb.DuckDBPyConnection, found: RawTableFiles)
     drop_reject_tables(connection)
     if first is None:
         return
-    file_path, line, error_type, detail, rejected_lines = first
+    file_path, record, byte_position, error_type, detail, rejected_lines = first
+    line = physical_line(Path(file_path), byte_position) if byte_position is not None else record
     problem, advice = CSV_LINE_PROBLEMS.get(error_type, UNKNOWN_CSV_LINE_PROBLEM)
     others = (
         f" {rejected_lines} lines of raw table '{found.table}' cannot be read."
