@@ -1,7 +1,7 @@
 {#-
     Incremental runs of the event-derived models (docs/operations.md "Incremental runs").
 
-    scripts/run.py passes a cutoff, `incremental_since` (a UTC timestamp: the latest event instant
+    `lead-scoring run` passes a cutoff, `incremental_since` (a UTC timestamp: the latest event instant
     of the published warehouse minus its lookback days), when it continues the published
     warehouse: in LEAD_SCORING_RUN_INCREMENTAL_SINCE (a plain dbt command gives the var). An
     incremental model then deletes its rows stamped at or after that cutoff, and every row of the
@@ -12,7 +12,7 @@
 
 {#-
     The var incremental_since as 'YYYY-MM-DD HH:MM:SS.ffffff', or none when not given.
-    scripts/run.py hands it over in LEAD_SCORING_RUN_INCREMENTAL_SINCE, read only when dbt
+    `lead-scoring run` hands it over in LEAD_SCORING_RUN_INCREMENTAL_SINCE, read only when dbt
     executes (as LEAD_SCORING_RUN_AS_OF, macros/incremental/as_of.sql): a cutoff that changes every run must
     not make dbt parse the project again. Nothing parsed may depend on it.
 -#}
@@ -29,34 +29,22 @@
     {%- if raw is none or (raw | string | trim) == '' -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set text = raw | string | trim | replace('T', ' ') | replace('Z', '') -%}
-    {%- set match = modules.re.match(
-        '^(\\d{4}-\\d{2}-\\d{2})(?: (\\d{2}):(\\d{2})(?::(\\d{2})(\\.\\d{1,6})?)?)?$', text
-    ) -%}
-    {%- if match is none -%}
-        {{ exceptions.raise_compiler_error(
-            "var incremental_since='" ~ raw ~ "' is not a UTC timestamp: pass YYYY-MM-DD or"
-            ~ " 'YYYY-MM-DD HH:MM:SS' (scripts/run.py sets it; leave it out for a full build)"
-        ) }}
-    {%- endif -%}
-    {%- set fraction = (match.group(5) or '.0')[1:] -%}
-    {{ return(
-        match.group(1) ~ ' ' ~ (match.group(2) or '00') ~ ':' ~ (match.group(3) or '00')
-        ~ ':' ~ (match.group(4) or '00') ~ '.' ~ (fraction ~ '000000')[:6]
-    ) }}
+    {{ return(lead_scoring.timestamp_var_text(
+        'incremental_since', raw, ' (lead-scoring run sets it; leave it out for a full build)'
+    )) }}
 {%- endmacro %}
 
 {#-
     True while dbt runs a unit test. Its inputs are fixtures, not tables a run continues, so the
-    run's cutoff (run.py's, or the var on the command line) does not apply to it: it checks the
+    run's cutoff (lead-scoring run's, or the var on the command line) does not apply to it: it checks the
     model computed whole unless it sets the var incremental_since in its own `overrides`.
-    (`run.py --unit-tests` runs the unit tests in incremental runs too.)
+    (`lead-scoring run --unit-tests` runs the unit tests in incremental runs too.)
 -#}
 {% macro in_unit_test() -%}
     {{ return(model is mapping and model.get('resource_type') == 'unit_test') }}
 {%- endmacro %}
 
-{#- True when this dbt run continues the published warehouse (run.py passed a cutoff). -#}
+{#- True when this dbt run continues the published warehouse (lead-scoring run passed a cutoff). -#}
 {% macro continues_previous_build() -%}
     {{ return(lead_scoring.incremental_since_text() is not none and not flags.FULL_REFRESH) }}
 {%- endmacro %}

@@ -135,7 +135,7 @@
             "Raw file missing for table '" ~ table_name ~ "': " ~ raw_dir ~ " has none of "
             ~ layouts | map(attribute=0) | join(', ') ~ ". Point LEAD_SCORING_RAW_DIR at the "
             ~ "folder holding the five raw tables (leads, accounts, events, sales_dispositions, "
-            ~ "opportunities). To try the project on demo data instead, run scripts/run.py "
+            ~ "opportunities). To try the project on demo data instead, run lead-scoring run "
             ~ "without LEAD_SCORING_RAW_DIR or --raw-dir: it generates them in data/demo."
         ) }}
     {%- endif -%}

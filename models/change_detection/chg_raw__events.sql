@@ -26,7 +26,7 @@
     {%- if previous is none %}
         {{ exceptions.raise_compiler_error(
             "An incremental run found no previous " ~ staged.schema ~ ".stg_raw__events to compare the raw "
-            ~ "events with; run scripts/run.py --full-refresh"
+            ~ "events with; run lead-scoring run --full-refresh"
         ) }}
     {%- endif %}
 {%- endif %}

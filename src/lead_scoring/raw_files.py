@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # run.py imports this module and keeps duckdb's import for when it is used
+if TYPE_CHECKING:  # the build imports this module and keeps duckdb's import for when it is used
     import duckdb
 
 # (path pattern relative to the raw folder, file format); keep in step with raw_table_layouts
