@@ -18,7 +18,7 @@ import os
 import random
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ from reference import (
     Threshold,
     run,
 )
+from reference.calibration import Settings, handoff_waiting, mql_outcomes
 
 pytestmark = pytest.mark.slow
 
@@ -103,6 +104,7 @@ class Scenario:
     events: list[Event]
     dispositions: list[Disposition]
     opportunities: list[Opportunity]
+    calibration: Settings = field(default_factory=Settings)
 
 
 class Chooser:
@@ -259,7 +261,7 @@ def build_scenario(choose: Chooser, min_leads: int, max_leads: int) -> Scenario:
                     disposition_id=f"{lead_id}_d{number}",
                     lead_id=lead_id,
                     status=choose.choice(["recycled", "accepted", "disqualified"]),
-                    reason="generated",
+                    reason=choose.choice(["no budget", None, "Not a fit", "no budget"]),
                     decided_at=step_time(),
                 )
             )
@@ -288,6 +290,7 @@ def build_scenario(choose: Chooser, min_leads: int, max_leads: int) -> Scenario:
         events=events,
         dispositions=dispositions,
         opportunities=opportunities,
+        calibration=Settings(mql_sla_hours=choose.choice([24, 24, 1, 0.5, 2000])),
     )
 
 
@@ -332,7 +335,11 @@ def _build(scenario: Scenario, workdir: Path) -> Path:
         database,
         # a fifth of the random leads name an account missing from the accounts table on
         # purpose (its semantics are under test): no share of dirty rows fails the build here
-        {"as_of": AS_OF.isoformat(sep=" "), "max_dirty_row_share": 1},
+        {
+            "as_of": AS_OF.isoformat(sep=" "),
+            "max_dirty_row_share": 1,
+            "mql_sla_hours": scenario.calibration.mql_sla_hours,
+        },
     )
     assert result.returncode == 0, result.stdout[-6000:]
     return database
@@ -411,6 +418,26 @@ def _compare(database: Path, scenario: Scenario) -> None:
         transitions,
         expected_transitions,
         ["lead_id", "transition_number"],
+    )
+    _compare_calibration(database, scenario, expected)
+
+
+def _compare_calibration(
+    database: Path, scenario: Scenario, expected: dict[str, list[dict[str, Any]]]
+) -> None:
+    """The marts of spec §8 against tests/reference/calibration.py."""
+    settings = scenario.calibration
+    _assert_rows_match(
+        "rpt_mql_outcomes",
+        read_table(database, "marts.rpt_mql_outcomes", "all"),
+        mql_outcomes(expected["fct_mqls"], scenario.dispositions, settings),
+        ["mql_month", "mql_trigger", "fit_grade_at_mql", "outcome", "reason"],
+    )
+    _assert_rows_match(
+        "rpt_mql_handoff",
+        read_table(database, "marts.rpt_mql_handoff", "lead_id"),
+        handoff_waiting(expected["dim_leads"], AS_OF, settings),
+        ["lead_id"],
     )
 
 
