@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import calibration_scenarios
 import pytest
 from dbt_harness import copy_project, read_table, run_dbt, seed_header, write_raw_table, write_seed
 from hypothesis import HealthCheck, Phase, given, settings
@@ -37,10 +38,11 @@ from reference import (
     Grade,
     Lead,
     Opportunity,
+    Rules,
     Threshold,
     run,
 )
-from reference.calibration import Settings, handoff_waiting, mql_outcomes
+from reference.calibration import Settings
 
 pytestmark = pytest.mark.slow
 
@@ -213,13 +215,18 @@ def build_scenario(choose: Chooser, min_leads: int, max_leads: int) -> Scenario:
         )
         for index in range(3)
     ]
+    conversion_mode = choose.choice(calibration_scenarios.CONVERSION_MODES)
+    calibration = calibration_scenarios.draw_settings(choose, conversion_mode)
     leads, events, dispositions, opportunities = [], [], [], []
     for index in range(choose.integer(min_leads, max_leads)):
         lead_id = f"lead_{index}"
-        # up to ten years of history before as_of; a few leads created after it
+        # up to ten years of history before as_of; a few leads created after it, some at the
+        # edges of the calibration population
         created_at = AS_OF - timedelta(
             days=choose.choice([-3, 0, 2, 40, 200, 800, 3650]), hours=choose.integer(0, 23)
         )
+        if choose.integer(0, 5) == 0:
+            created_at = choose.choice(calibration_scenarios.population_edges(calibration, AS_OF))
         leads.append(
             Lead(
                 lead_id=lead_id,
@@ -281,16 +288,28 @@ def build_scenario(choose: Chooser, min_leads: int, max_leads: int) -> Scenario:
                     closed_at=closed_at,
                 )
             )
+    nobody_engaged, nobody_fit = calibration_scenarios.rules_matching_nobody(VALID_FROMS[0])
+    engagement_rules, dispositions, opportunities = calibration_scenarios.with_conversion_mode(
+        conversion_mode,
+        leads,
+        [
+            *build_engagement_rules(choose),
+            nobody_engaged,
+            calibration_scenarios.rule_not_yet_in_force(AS_OF),
+        ],
+        dispositions,
+        opportunities,
+    )
     return Scenario(
-        engagement_rules=build_engagement_rules(choose),
-        fit_rules=build_fit_rules(choose),
+        engagement_rules=engagement_rules,
+        fit_rules=[*build_fit_rules(choose), nobody_fit],
         thresholds=build_thresholds(choose),
         leads=leads,
         accounts=accounts,
         events=events,
         dispositions=dispositions,
         opportunities=opportunities,
-        calibration=Settings(mql_sla_hours=choose.choice([24, 24, 1, 0.5, 2000])),
+        calibration=calibration,
     )
 
 
@@ -338,7 +357,7 @@ def _build(scenario: Scenario, workdir: Path) -> Path:
         {
             "as_of": AS_OF.isoformat(sep=" "),
             "max_dirty_row_share": 1,
-            "mql_sla_hours": scenario.calibration.mql_sla_hours,
+            **calibration_scenarios.dbt_vars(scenario.calibration),
         },
     )
     assert result.returncode == 0, result.stdout[-6000:]
@@ -426,19 +445,19 @@ def _compare_calibration(
     database: Path, scenario: Scenario, expected: dict[str, list[dict[str, Any]]]
 ) -> None:
     """The marts of spec §8 against tests/reference/calibration.py."""
-    settings = scenario.calibration
-    _assert_rows_match(
-        "rpt_mql_outcomes",
-        read_table(database, "marts.rpt_mql_outcomes", "all"),
-        mql_outcomes(expected["fct_mqls"], scenario.dispositions, settings),
-        ["mql_month", "mql_trigger", "fit_grade_at_mql", "outcome", "reason"],
+    clean = _clean(scenario)
+    marts, leads = calibration_scenarios.expected_marts(
+        clean,
+        Rules(scenario.engagement_rules, scenario.fit_rules, scenario.thresholds),
+        expected,
+        scenario.calibration,
+        AS_OF,
     )
-    _assert_rows_match(
-        "rpt_mql_handoff",
-        read_table(database, "marts.rpt_mql_handoff", "lead_id"),
-        handoff_waiting(expected["dim_leads"], AS_OF, settings),
-        ["lead_id"],
-    )
+    for name, mart in marts.items():
+        actual = read_table(database, f"marts.{name}", ", ".join(mart.keys))
+        _assert_rows_match(name, actual, mart.rows, mart.keys)
+    COMPARED["calibration population leads"] += len(leads)
+    COMPARED["calibration conversions"] += sum(1 for lead in leads if lead.converted_at)
 
 
 @settings(

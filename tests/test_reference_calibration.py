@@ -8,8 +8,28 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from reference import Disposition, EngagementRule, Event, Lead, Opportunity, Rules, lifecycle
-from reference.calibration import Settings, handoff_waiting, mql_outcomes
+import pytest
+from reference import (
+    Disposition,
+    EngagementRule,
+    Event,
+    FitRule,
+    Lead,
+    Opportunity,
+    Rules,
+    lifecycle,
+)
+from reference.calibration import (
+    PopulationLead,
+    Settings,
+    handoff_waiting,
+    lift_of,
+    mql_outcomes,
+    odds_ratio,
+    population,
+    rule_performance,
+    suggested_points,
+)
 
 T0 = datetime(2024, 1, 1)
 EPOCH = date(2020, 1, 1)
@@ -180,3 +200,159 @@ def test_handoff_waiting_is_the_hours_since_the_latest_mql_against_the_sla():
             "is_overdue": True,
         },
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The population
+# ---------------------------------------------------------------------------------------------
+
+AS_OF = datetime(2026, 11, 1, 12)
+SETTINGS = Settings(horizon_days=90, lookback_days=365)
+
+
+def dim_row(lead_id: str, first_sql_at: datetime | None = None, **entries: datetime) -> dict:
+    return {
+        "lead_id": lead_id,
+        "first_sql_at": first_sql_at,
+        "first_opportunity_at": entries.get("first_opportunity_at"),
+        "customer_at": entries.get("customer_at"),
+    }
+
+
+def test_the_population_is_the_leads_old_enough_for_the_horizon():
+    # Created exactly as_of - 365 days: out (the window is open there); 1 s later: in. Created
+    # exactly as_of - 90 days: in (closed there); 1 s later: out.
+    oldest, youngest = AS_OF - timedelta(days=365), AS_OF - timedelta(days=90)
+    second = timedelta(seconds=1)
+    leads = [
+        Lead("at_lookback", None, oldest),
+        Lead("after_lookback", None, oldest + second),
+        Lead("at_horizon", None, youngest),
+        Lead("after_horizon", None, youngest + second),
+    ]
+    found = population(leads, [dim_row(lead.lead_id) for lead in leads], AS_OF, SETTINGS)
+    assert [p.lead.lead_id for p in found] == ["after_lookback", "at_horizon"]
+    assert found[1].horizon_end == AS_OF
+
+
+def test_a_lead_converts_at_its_first_outcome_entry_within_the_horizon():
+    # Created day 0 (as_of - 200 days); horizon 90 days. SQL exactly at the horizon's end
+    # converts; 1 microsecond later does not (observation then ends at the horizon).
+    created = AS_OF - timedelta(days=200)
+    end = created + timedelta(days=90)
+    leads = [
+        Lead("on_time", None, created),
+        Lead("late", None, created),
+        Lead("never", None, created),
+    ]
+    dims = [
+        dim_row("on_time", end),
+        dim_row("late", end + timedelta(microseconds=1)),
+        dim_row("never"),
+    ]
+    found = {p.lead.lead_id: p for p in population(leads, dims, AS_OF, SETTINGS)}
+    assert (found["on_time"].converted_at, found["on_time"].observation_end) == (end, end)
+    assert (found["late"].converted_at, found["late"].observation_end) == (None, end)
+    assert (found["never"].converted_at, found["never"].observation_end) == (None, end)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "converted"),
+    [("sql", True), ("opportunity", True), ("customer", False)],
+)
+def test_the_outcome_var_picks_the_stage_entry(outcome: str, converted: bool):
+    created = AS_OF - timedelta(days=200)
+    dims = [
+        dim_row("L1", created + timedelta(days=1), first_opportunity_at=created + timedelta(days=2))
+    ]
+    found = population([Lead("L1", None, created)], dims, AS_OF, Settings(outcome=outcome))
+    assert (found[0].converted_at is not None) == converted
+
+
+# ---------------------------------------------------------------------------------------------
+# rpt_rule_performance
+# ---------------------------------------------------------------------------------------------
+
+
+def test_odds_ratio_keeps_empty_cells_finite():
+    # A rule matching nobody (lm = cm = 0) over 2 leads that did not convert:
+    # (0 + .5)(2 - 0 + .5) / ((0 - 0 + .5)(0 + .5)) = 1.25 / .25 = 5.
+    assert odds_ratio(0, 0, 2, 0) == 5.0
+    # Every lead matched, none converted: (.5)(.5) / ((2.5)(.5)) = 0.2.
+    assert odds_ratio(2, 0, 0, 0) == 0.2
+    # 10 matched with 4 conversions, 20 unmatched with 2: (4.5)(18.5) / ((6.5)(2.5)).
+    assert odds_ratio(10, 4, 20, 2) == 4.5 * 18.5 / (6.5 * 2.5)
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ((10, 4, 20, 2), 0.4 / 0.1),  # 40 % against 10 %
+        ((0, 0, 20, 2), None),  # no lead matched: no matched rate
+        ((10, 4, 0, 0), None),  # every lead matched: no unmatched rate
+        ((10, 4, 20, 0), None),  # nobody unmatched converted: the unmatched rate is 0
+        ((10, 0, 20, 2), 0.0),  # nobody matched converted: lift 0
+    ],
+)
+def test_lift_is_null_without_both_rates_or_with_an_unmatched_rate_of_zero(counts, expected):
+    assert lift_of(*counts) == expected
+
+
+def test_suggested_points_round_half_away_from_zero():
+    # 10 points double the odds: an odds ratio of 3 is 10 * log2(3) = 15.85 -> 16 points, and
+    # 1/3 is -15.85 -> -16 (not -15: no truncation toward zero).
+    assert suggested_points(3.0, 10) == 16
+    assert suggested_points(1 / 3, 10) == -16
+    # With 1.0766913951834827 points to double the odds, an odds ratio of 5 is exactly 2.5 in
+    # doubles (and 0.2 exactly -2.5): halves go away from zero, to 3 and -3.
+    assert suggested_points(5.0, 1.0766913951834827) == 3
+    assert suggested_points(0.2, 1.0766913951834827) == -3
+    assert suggested_points(1.0, 10) == 0
+
+
+def test_rules_are_judged_by_their_version_in_force_at_as_of_with_no_look_ahead():
+    # Population: P1 (VP, converted at day 10), P2 (VP, not converted), P3 (intern, not).
+    # title_vp: in force since 2020 as "contains vp" -> matches P1, P2.
+    # old_rule: its only version starts after as_of -> no row.
+    # pricing: the 2026-01-01 version (url %/pricing%) is judged, not the 2020 one (any
+    # page_view). P1's pricing view at day 10 is at its conversion (observation end): not
+    # seen; P2's pricing view before it was created is seen; P3's page view without /pricing
+    # matched only the old version.
+    created = AS_OF - timedelta(days=200)
+    at = created + timedelta(days=10)
+    leads = [
+        PopulationLead(Lead("P1", None, created, "VP Sales"), created + timedelta(days=90), at),
+        PopulationLead(Lead("P2", None, created, "VP Ops"), created + timedelta(days=90), None),
+        PopulationLead(Lead("P3", None, created, "Intern"), created + timedelta(days=90), None),
+    ]
+    fit = [
+        FitRule("title_vp", "job_title", "contains", "vp", 20, False, date(2020, 1, 1), "VP"),
+        FitRule("old_rule", "job_title", "is_not_null", None, 5, False, date(2027, 1, 1)),
+    ]
+    engagement = [
+        EngagementRule("pricing", "page_view", None, 1, None, None, None, date(2020, 1, 1)),
+        EngagementRule("pricing", "page_view", "%/pricing%", 6, None, None, None, date(2026, 1, 1)),
+    ]
+    events = [
+        Event("e1", "P1", "page_view", at, "https://x.example/pricing"),
+        Event("e2", "P2", "page_view", created - timedelta(days=1), "https://x.example/pricing"),
+        Event("e3", "P3", "page_view", created + timedelta(days=1), "https://x.example/"),
+    ]
+    rows = rule_performance(
+        leads, [], events, Rules(engagement, fit, []), AS_OF, Settings(min_leads=1)
+    )
+    found = {
+        (r["rule_type"], r["rule_id"]): (
+            r["current_points"],
+            r["leads_matched"],
+            r["conversions_matched"],
+            r["leads_unmatched"],
+            r["conversions_unmatched"],
+            r["has_enough_data"],
+        )
+        for r in rows
+    }
+    assert found == {
+        ("fit", "title_vp"): (20.0, 2, 1, 1, 0, True),
+        ("engagement", "pricing"): (6.0, 1, 0, 2, 1, True),
+    }

@@ -1,5 +1,10 @@
 {#- The vars of spec §8 (docs/contract.md "Vars"), read and checked in one place. -#}
 
+{#- Each calibration_outcome and the dim_leads column of the lead's first entry into its stage. -#}
+{% macro calibration_outcome_columns() -%}
+    {{ return({'sql': 'first_sql_at', 'opportunity': 'first_opportunity_at', 'customer': 'customer_at'}) }}
+{%- endmacro %}
+
 {#-
     The number var `var_name`, checked: a finite number (true, false and text are not), above 0
     when `positive` (else 0 or more), whole when `whole`. Anything else stops the run with an
@@ -23,4 +28,28 @@
 {#- The var mql_sla_hours: the hours within which sales should act on an MQL. -#}
 {% macro mql_sla_hours() -%}
     {{ return(lead_scoring.number_var('mql_sla_hours', 24)) }}
+{%- endmacro %}
+
+{#-
+    The vars of rpt_rule_performance and rpt_threshold_backtest, checked: horizon_days,
+    lookback_days, outcome (sql, opportunity or customer) with `outcome_column`, its dim_leads
+    column, points_to_double_odds and min_leads.
+-#}
+{% macro calibration_settings() -%}
+    {%- set outcome_columns = lead_scoring.calibration_outcome_columns() -%}
+    {%- set outcome = var('calibration_outcome') -%}
+    {%- if outcome is not string or outcome not in outcome_columns -%}
+        {{ exceptions.raise_compiler_error(
+            "var calibration_outcome='" ~ outcome ~ "' is not one of " ~ outcome_columns.keys() | join(', ')
+            ~ ": set it in dbt_project.yml (vars) or pass e.g. --vars '{calibration_outcome: sql}'"
+        ) }}
+    {%- endif -%}
+    {{ return({
+        'horizon_days': lead_scoring.number_var('calibration_horizon_days', 90, whole=true),
+        'lookback_days': lead_scoring.number_var('calibration_lookback_days', 365, whole=true),
+        'outcome': outcome,
+        'outcome_column': outcome_columns[outcome],
+        'points_to_double_odds': lead_scoring.number_var('points_to_double_odds', 10),
+        'min_leads': lead_scoring.number_var('calibration_min_leads', 30, positive=false, whole=true),
+    }) }}
 {%- endmacro %}

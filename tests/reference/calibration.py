@@ -7,20 +7,59 @@ with `model.score_history`. Every choice the spec leaves open follows docs/seman
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .model import Disposition
+from .model import (
+    Account,
+    Disposition,
+    Event,
+    Lead,
+    Rules,
+    engagement_matches,
+    fit_attributes,
+    fit_matches,
+    version_in_force,
+    versions_by_rule,
+)
+
+# the dim_leads column of each calibration_outcome: the lead's first entry into that stage
+OUTCOME_ENTRY = {
+    "sql": "first_sql_at",
+    "opportunity": "first_opportunity_at",
+    "customer": "customer_at",
+}
 
 
 @dataclass(frozen=True)
 class Settings:
     """The vars of spec §8, with their defaults."""
 
+    horizon_days: int = 90
+    lookback_days: int = 365
+    outcome: str = "sql"
+    points_to_double_odds: float = 10.0
+    min_leads: int = 30
     mql_sla_hours: float = 24.0
+
+
+@dataclass(frozen=True)
+class PopulationLead:
+    """A lead old enough for the horizon to have passed, and how it ended within it."""
+
+    lead: Lead
+    horizon_end: datetime  # created_at + horizon
+    converted_at: datetime | None  # its first entry into the outcome stage, within the horizon
+
+    @property
+    def observation_end(self) -> datetime:
+        """What the reports see of the lead ends here: at its conversion, else the horizon."""
+        return self.converted_at if self.converted_at is not None else self.horizon_end
 
 
 def hours_between(earlier: datetime, later: datetime) -> float:
@@ -29,6 +68,19 @@ def hours_between(earlier: datetime, later: datetime) -> float:
 
 def median(values: Sequence[float]) -> float | None:
     return statistics.median(values) if values else None
+
+
+def ratio(numerator: float, denominator: float) -> float | None:
+    """numerator / denominator; None when the denominator is 0 (semantics §5)."""
+    return numerator / denominator if denominator else None
+
+
+def round_half_away_from_zero(value: float, digits: int) -> float:
+    """`value` to `digits` decimals, halves away from zero, as DuckDB rounds a double: the
+    double value * 10^digits rounded to a whole number, then divided by 10^digits."""
+    scale = 10.0**digits
+    whole = Decimal(value * scale).to_integral_value(rounding=ROUND_HALF_UP)
+    return float(whole) / scale
 
 
 # ---------------------------------------------------------------------------------------------
@@ -97,4 +149,136 @@ def handoff_waiting(
                 "is_overdue": waiting > settings.mql_sla_hours,
             }
         )
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# The population: leads old enough for the horizon to have passed
+# ---------------------------------------------------------------------------------------------
+
+
+def population(
+    leads: list[Lead], dim_leads: list[dict[str, Any]], as_of: datetime, settings: Settings
+) -> list[PopulationLead]:
+    """The leads with as_of - lookback < created_at <= as_of - horizon; each converts when its
+    first entry into the outcome stage is at most created_at + horizon."""
+    horizon = timedelta(days=settings.horizon_days)
+    oldest = as_of - timedelta(days=settings.lookback_days)
+    entries = {row["lead_id"]: row[OUTCOME_ENTRY[settings.outcome]] for row in dim_leads}
+    found = []
+    for lead in sorted(leads, key=lambda x: x.lead_id):
+        if not oldest < lead.created_at <= as_of - horizon:
+            continue
+        horizon_end = lead.created_at + horizon
+        entered_at = entries[lead.lead_id]
+        converted_at = entered_at if entered_at is not None and entered_at <= horizon_end else None
+        found.append(PopulationLead(lead, horizon_end, converted_at))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# rpt_rule_performance
+# ---------------------------------------------------------------------------------------------
+
+
+def odds_ratio(
+    leads_matched: int, conversions_matched: int, leads_unmatched: int, conversions_unmatched: int
+) -> float:
+    """(cm + 0.5)(lu - cu + 0.5) / ((lm - cm + 0.5)(cu + 0.5)), as the spec writes it."""
+    cm, lm, cu, lu = conversions_matched, leads_matched, conversions_unmatched, leads_unmatched
+    return (cm + 0.5) * (lu - cu + 0.5) / ((lm - cm + 0.5) * (cu + 0.5))
+
+
+def lift_of(
+    leads_matched: int, conversions_matched: int, leads_unmatched: int, conversions_unmatched: int
+) -> float | None:
+    """The matched leads' conversion rate over the unmatched ones'; None when either rate is
+    None (no lead on that side) or the unmatched rate is 0."""
+    rate_matched = ratio(conversions_matched, leads_matched)
+    rate_unmatched = ratio(conversions_unmatched, leads_unmatched)
+    if rate_matched is None or not rate_unmatched:
+        return None
+    return rate_matched / rate_unmatched
+
+
+def suggested_points(odds: float, points_to_double_odds: float) -> int:
+    """round(points_to_double_odds / ln 2 * ln(odds)), halves away from zero."""
+    return int(round_half_away_from_zero(points_to_double_odds / math.log(2) * math.log(odds), 0))
+
+
+def rule_row(
+    rule_type: str,
+    version: Any,
+    matched: list[PopulationLead],
+    leads: list[PopulationLead],
+    settings: Settings,
+) -> dict[str, Any]:
+    """One row of rpt_rule_performance: the version in force at as_of and the leads it matches."""
+    lm = len(matched)
+    cm = sum(1 for p in matched if p.converted_at is not None)
+    lu = len(leads) - lm
+    cu = sum(1 for p in leads if p.converted_at is not None) - cm
+    odds = odds_ratio(lm, cm, lu, cu)
+    return {
+        "rule_type": rule_type,
+        "rule_id": version.rule_id,
+        "description": version.description,
+        "current_points": float(version.points),
+        "is_disqualifying": rule_type == "fit" and version.is_disqualifying,
+        "rule_valid_from": version.valid_from,
+        "leads_matched": lm,
+        "conversions_matched": cm,
+        "leads_unmatched": lu,
+        "conversions_unmatched": cu,
+        "conversion_rate_matched": ratio(cm, lm),
+        "conversion_rate_unmatched": ratio(cu, lu),
+        "lift": lift_of(lm, cm, lu, cu),
+        "odds_ratio": odds,
+        "suggested_points": suggested_points(odds, settings.points_to_double_odds),
+        "has_enough_data": lm >= settings.min_leads and lu >= settings.min_leads,
+        "calibration_outcome": settings.outcome,
+    }
+
+
+def rule_performance(
+    leads: list[PopulationLead],
+    accounts: list[Account],
+    events: list[Event],
+    rules: Rules,
+    as_of: datetime,
+    settings: Settings,
+) -> list[dict[str, Any]]:
+    """rpt_rule_performance: each rule with a version in force at as_of, judged by it. A fit
+    version matches a lead whose attributes meet its condition; an engagement version a lead
+    with at least one event it matches that occurred before the lead's observation end."""
+    accounts_by_id = {a.account_id: a for a in accounts}
+    rows = []
+    for versions in versions_by_rule(list(rules.fit_rules)).values():
+        version = version_in_force(versions, as_of)
+        if version is None:
+            continue
+        matched = [
+            p
+            for p in leads
+            if fit_matches(
+                version,
+                fit_attributes(p.lead, accounts_by_id.get(p.lead.account_id or "")),
+            )
+        ]
+        rows.append(rule_row("fit", version, matched, leads, settings))
+    for versions in versions_by_rule(list(rules.engagement_rules)).values():
+        version = version_in_force(versions, as_of)
+        if version is None:
+            continue
+        matched = [
+            p
+            for p in leads
+            if any(
+                e.lead_id == p.lead.lead_id
+                and e.occurred_at < p.observation_end
+                and engagement_matches(version, e)
+                for e in events
+            )
+        ]
+        rows.append(rule_row("engagement", version, matched, leads, settings))
     return rows
