@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-from reference import Disposition, EngagementRule, FitRule, Lead, Opportunity, Rules
+from reference import Disposition, EngagementRule, FitRule, Lead, Opportunity, Rules, Threshold
 from reference.calibration import (
     PopulationLead,
     Settings,
@@ -18,6 +18,7 @@ from reference.calibration import (
     mql_outcomes,
     population,
     rule_performance,
+    threshold_backtest,
 )
 
 # a scenario's CRM records and promotions as drawn, none of them, or an opportunity for every
@@ -43,6 +44,8 @@ def draw_settings(choose: Choices, conversion_mode: str) -> Settings:
         outcome=choose.choice(outcomes),
         points_to_double_odds=choose.choice([10, 7.5]),
         min_leads=choose.choice([30, 0, 2]),
+        # None: the default candidates; a listed one twice is one candidate
+        backtest_thresholds=choose.choice([None, None, (5, 20.5, 35, 35, 60.25, 0)]),
         mql_sla_hours=choose.choice([24, 24, 1, 0.5, 2000]),
     )
 
@@ -53,6 +56,14 @@ def population_edges(settings: Settings, as_of: datetime) -> list[datetime]:
         as_of - timedelta(days=settings.lookback_days),
         as_of - timedelta(days=settings.horizon_days),
     ]
+
+
+def with_late_thresholds(choose: Choices, thresholds: list[Threshold]) -> list[Threshold]:
+    """Now and then one threshold version starting in 2025 instead (the first's minimums): the
+    instants of the leads created before it have no version in force and flag nobody."""
+    if choose.integer(0, 3) > 0:
+        return thresholds
+    return [replace(thresholds[0], valid_from=date(2025, 9, 1))]
 
 
 def rules_matching_nobody(first_valid_from: date) -> tuple[EngagementRule, FitRule]:
@@ -97,7 +108,9 @@ def with_conversion_mode(
 
 def dbt_vars(settings: Settings) -> dict[str, Any]:
     """The scenario's §8 vars as dbt takes them."""
+    listed = settings.backtest_thresholds
     return {
+        "backtest_thresholds": list(listed) if listed is not None else [],
         "calibration_horizon_days": settings.horizon_days,
         "calibration_lookback_days": settings.lookback_days,
         "calibration_outcome": settings.outcome,
@@ -137,6 +150,10 @@ def expected_marts(
         "rpt_rule_performance": ExpectedMart(
             rule_performance(leads, inputs["accounts"], inputs["events"], rules, as_of, settings),
             ["rule_type", "rule_id"],
+        ),
+        "rpt_threshold_backtest": ExpectedMart(
+            threshold_backtest(leads, inputs["accounts"], inputs["events"], rules, as_of, settings),
+            ["threshold"],
         ),
     }
     return marts, leads

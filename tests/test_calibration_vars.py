@@ -12,7 +12,8 @@ from dbt_harness import copy_project, run_dbt
 
 RENDERED = (
     "select {{ lead_scoring.mql_sla_hours() }} as mql_sla_hours,"
-    " '{{ lead_scoring.calibration_settings() }}' as calibration"
+    " '{{ lead_scoring.calibration_settings() }}' as calibration,"
+    " '{{ lead_scoring.backtest_thresholds() }}' as thresholds"
 )
 
 
@@ -38,6 +39,9 @@ def test_good_values_are_used_as_given(tmp_path: Path) -> None:
     assert "'outcome': 'customer', 'outcome_column': 'customer_at'" in output
     assert "'horizon_days': 90, 'lookback_days': 365" in output
     assert "'points_to_double_odds': 10, 'min_leads': 0" in output
+    assert "'None' as thresholds" in output
+    listed = compile_with_vars(tmp_path / "listed", {"backtest_thresholds": [40, 52.5]})
+    assert "'[40, 52.5]' as thresholds" in listed
 
 
 @pytest.mark.parametrize(
@@ -65,6 +69,14 @@ def test_good_values_are_used_as_given(tmp_path: Path) -> None:
         (
             {"calibration_min_leads": -1},
             "var calibration_min_leads='-1' is not a whole number of 0 or more",
+        ),
+        (
+            {"backtest_thresholds": "40,50"},
+            "var backtest_thresholds='40,50' is not a list of numbers",
+        ),
+        (
+            {"backtest_thresholds": [40, "fifty"]},
+            "var backtest_thresholds='[40, 'fifty']' is not a list of numbers",
         ),
     ],
 )

@@ -303,7 +303,7 @@ def build_scenario(choose: Chooser, min_leads: int, max_leads: int) -> Scenario:
     return Scenario(
         engagement_rules=engagement_rules,
         fit_rules=[*build_fit_rules(choose), nobody_fit],
-        thresholds=build_thresholds(choose),
+        thresholds=calibration_scenarios.with_late_thresholds(choose, build_thresholds(choose)),
         leads=leads,
         accounts=accounts,
         events=events,

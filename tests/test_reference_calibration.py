@@ -17,11 +17,13 @@ from reference import (
     Lead,
     Opportunity,
     Rules,
+    Threshold,
     lifecycle,
 )
 from reference.calibration import (
     PopulationLead,
     Settings,
+    candidate_thresholds,
     handoff_waiting,
     lift_of,
     mql_outcomes,
@@ -29,6 +31,7 @@ from reference.calibration import (
     population,
     rule_performance,
     suggested_points,
+    threshold_backtest,
 )
 
 T0 = datetime(2024, 1, 1)
@@ -356,3 +359,72 @@ def test_rules_are_judged_by_their_version_in_force_at_as_of_with_no_look_ahead(
         ("fit", "title_vp"): (20.0, 2, 1, 1, 0, True),
         ("engagement", "pricing"): (6.0, 1, 0, 2, 1, True),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# rpt_threshold_backtest
+# ---------------------------------------------------------------------------------------------
+
+
+def test_default_candidates_are_the_current_threshold_times_half_to_one_and_a_half():
+    thresholds = [
+        Threshold(date(2020, 1, 1), 60, None, None),
+        Threshold(date(2026, 7, 1), 65, 15, 10),
+    ]
+    rules = Rules([], [], thresholds)
+    assert candidate_thresholds(rules, AS_OF, Settings()) == [
+        32.5, 39.0, 45.5, 52.0, 58.5, 65.0, 71.5, 78.0, 84.5, 91.0, 97.5
+    ]  # fmt: skip
+    # 0.7 x 33.33 = 23.331 -> 23.33; 1.1 x 33.33 = 36.663 -> 36.66
+    odd = Rules([], [], [Threshold(date(2020, 1, 1), 33.33, None, None)])
+    assert candidate_thresholds(odd, AS_OF, Settings())[2] == 23.33
+    assert candidate_thresholds(odd, AS_OF, Settings())[6] == 36.66
+    # no version in force at as_of: no candidate; a listed one twice is one candidate
+    assert candidate_thresholds(Rules([], [], []), AS_OF, Settings()) == []
+    listed = Settings(backtest_thresholds=(50, 40, 50))
+    assert candidate_thresholds(rules, AS_OF, listed) == [40.0, 50.0]
+
+
+def test_a_lead_is_flagged_at_its_first_instant_meeting_the_criteria_within_the_horizon():
+    # webinar 10 points a time; a threshold (total 10) only from day 9 (2024-01-10). L1's
+    # totals: day 2 10, day 5 20, day 9 20 (the threshold's first instant), day 12 30, day 40
+    # 40 (after its horizon's end, day 30). It converted at day 10. L2 is a student: a
+    # disqualifying fit rule matches, so it is never flagged.
+    # T = 10: L1 flagged at day 9 (not day 2: no version in force then), before converting,
+    #   1 day ahead: precision 1, recall 1.
+    # T = 25: flagged at day 12, after converting: flagged, not before: precision 0, recall 0.
+    # T = 35: 40 comes after the horizon: nobody flagged, precision null.
+    rules = Rules(
+        [EngagementRule("webinar", "webinar", None, 10, None, None, None, EPOCH)],
+        [FitRule("student", "job_title", "contains", "student", 0, True, EPOCH)],
+        [Threshold(date(2024, 1, 10), 10, None, None)],
+    )
+    events = [
+        Event(f"{lead_id}_{n}", lead_id, "webinar", day(n))
+        for lead_id in ("L1", "L2")
+        for n in (2, 5, 12, 40)
+    ]
+    leads = [
+        PopulationLead(Lead("L1", None, T0, "VP Sales"), day(30), day(10)),
+        PopulationLead(Lead("L2", None, T0, "Student"), day(30), None),
+    ]
+    settings = Settings(backtest_thresholds=(10, 25, 35))
+    rows = threshold_backtest(leads, [], events, rules, datetime(2024, 6, 1), settings)
+    assert [
+        (
+            r["threshold"],
+            r["is_current_threshold"],
+            r["population_leads"],
+            r["conversions"],
+            r["flagged_leads"],
+            r["flagged_before_conversion"],
+            r["precision"],
+            r["recall"],
+            r["median_days_flag_to_conversion"],
+        )
+        for r in rows
+    ] == [
+        (10.0, True, 2, 1, 1, 1, 1.0, 1.0, 1.0),
+        (25.0, False, 2, 1, 1, 0, 0.0, 0.0, None),
+        (35.0, False, 2, 1, 0, 0, None, 0.0, None),
+    ]

@@ -5,6 +5,12 @@
     {{ return({'sql': 'first_sql_at', 'opportunity': 'first_opportunity_at', 'customer': 'customer_at'}) }}
 {%- endmacro %}
 
+{#- True for a finite number (not for true, false, text, inf or nan). -#}
+{% macro is_finite_number(value) -%}
+    {#- value * 0 is 0 for a finite number only (inf and nan give nan) -#}
+    {{ return(value is number and value is not boolean and (value * 0) == 0) }}
+{%- endmacro %}
+
 {#-
     The number var `var_name`, checked: a finite number (true, false and text are not), above 0
     when `positive` (else 0 or more), whole when `whole`. Anything else stops the run with an
@@ -12,9 +18,7 @@
 -#}
 {% macro number_var(var_name, example, positive=true, whole=false) -%}
     {%- set value = var(var_name) -%}
-    {#- value * 0 is 0 for a finite number only (inf and nan give nan) -#}
-    {%- set is_finite_number = value is number and value is not boolean and (value * 0) == 0 -%}
-    {%- set is_in_range = is_finite_number and (value > 0 if positive else value >= 0) -%}
+    {%- set is_in_range = lead_scoring.is_finite_number(value) and (value > 0 if positive else value >= 0) -%}
     {%- if not is_in_range or (whole and value != (value | int)) -%}
         {%- set kind = ('a whole number' if whole else 'a number') ~ (' above 0' if positive else ' of 0 or more') -%}
         {{ exceptions.raise_compiler_error(
@@ -52,4 +56,28 @@
         'points_to_double_odds': lead_scoring.number_var('points_to_double_odds', 10),
         'min_leads': lead_scoring.number_var('calibration_min_leads', 30, positive=false, whole=true),
     }) }}
+{%- endmacro %}
+
+{#-
+    The var backtest_thresholds: its list of numbers (a number listed twice is one candidate), or
+    none when it is not set (null or an empty list: rpt_threshold_backtest then takes its default
+    candidates). Anything else stops the run with an error naming the var.
+-#}
+{% macro backtest_thresholds() -%}
+    {%- set value = var('backtest_thresholds', none) -%}
+    {%- set is_list = value is sequence and value is not string and value is not mapping -%}
+    {%- if value is none or (is_list and value | length == 0) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set numbers = [] -%}
+    {%- for item in (value if is_list else []) if lead_scoring.is_finite_number(item) -%}
+        {%- do numbers.append(item) -%}
+    {%- endfor -%}
+    {%- if not is_list or numbers | length < value | length -%}
+        {{ exceptions.raise_compiler_error(
+            "var backtest_thresholds='" ~ value ~ "' is not a list of numbers: set it in dbt_project.yml"
+            ~ " (vars) or pass e.g. --vars '{backtest_thresholds: [40, 50, 60]}'"
+        ) }}
+    {%- endif -%}
+    {{ return(numbers) }}
 {%- endmacro %}

@@ -24,6 +24,7 @@ from .model import (
     engagement_matches,
     fit_attributes,
     fit_matches,
+    score_history,
     version_in_force,
     versions_by_rule,
 )
@@ -45,6 +46,8 @@ class Settings:
     outcome: str = "sql"
     points_to_double_odds: float = 10.0
     min_leads: int = 30
+    # None: the default candidates (the min_total_score in force at as_of x 0.5, 0.6, ..., 1.5)
+    backtest_thresholds: tuple[float, ...] | None = None
     mql_sla_hours: float = 24.0
 
 
@@ -64,6 +67,10 @@ class PopulationLead:
 
 def hours_between(earlier: datetime, later: datetime) -> float:
     return (later - earlier).total_seconds() / 3600
+
+
+def days_between(earlier: datetime, later: datetime) -> float:
+    return (later - earlier).total_seconds() / 86400
 
 
 def median(values: Sequence[float]) -> float | None:
@@ -281,4 +288,106 @@ def rule_performance(
             )
         ]
         rows.append(rule_row("engagement", version, matched, leads, settings))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# rpt_threshold_backtest
+# ---------------------------------------------------------------------------------------------
+
+
+def candidate_thresholds(rules: Rules, as_of: datetime, settings: Settings) -> list[float]:
+    """The listed thresholds, or the min_total_score in force at as_of x 0.5, 0.6, ..., 1.5
+    rounded to 2 decimals (none without a version in force); each once, in order."""
+    if settings.backtest_thresholds is not None:
+        return sorted({float(t) for t in settings.backtest_thresholds})
+    current = version_in_force(list(rules.thresholds), as_of)
+    if current is None or current.min_total_score is None:
+        return []
+    total = float(current.min_total_score)
+    return sorted({round_half_away_from_zero(total * (tenths / 10), 2) for tenths in range(5, 16)})
+
+
+def flag_instants(
+    lead: PopulationLead,
+    account: Account | None,
+    events: list[Event],
+    rules: Rules,
+    as_of: datetime,
+) -> list[tuple[datetime, float]]:
+    """(instant, total score) of the lead's score history up to its horizon's end where a
+    threshold version is in force, its fit and engagement minimums are met where set and no
+    disqualifying fit rule matches: the instants at which a total threshold could flag it."""
+    found = []
+    for t, score in score_history(lead.lead, account, events, rules, as_of):
+        if t > lead.horizon_end:
+            break
+        version = version_in_force(list(rules.thresholds), t)
+        if version is None or score.is_disqualified:
+            continue
+        if version.min_fit_score is not None and score.fit < version.min_fit_score:
+            continue
+        if (
+            version.min_engagement_score is not None
+            and score.engagement < version.min_engagement_score
+        ):
+            continue
+        found.append((t, score.total))
+    return found
+
+
+def threshold_backtest(
+    leads: list[PopulationLead],
+    accounts: list[Account],
+    events: list[Event],
+    rules: Rules,
+    as_of: datetime,
+    settings: Settings,
+) -> list[dict[str, Any]]:
+    """rpt_threshold_backtest: for each candidate T, each population lead is flagged at its
+    first instant (flag_instants) with total >= T; precision and recall count the flags at or
+    before the lead's conversion."""
+    accounts_by_id = {a.account_id: a for a in accounts}
+    instants = {
+        p.lead.lead_id: flag_instants(
+            p,
+            accounts_by_id.get(p.lead.account_id or ""),
+            [e for e in events if e.lead_id == p.lead.lead_id],
+            rules,
+            as_of,
+        )
+        for p in leads
+    }
+    current = version_in_force(list(rules.thresholds), as_of)
+    conversions = sum(1 for p in leads if p.converted_at is not None)
+    rows = []
+    for threshold in candidate_thresholds(rules, as_of, settings):
+        flagged = 0
+        days_to_conversion = []
+        for p in leads:
+            flagged_at = next(
+                (t for t, total in instants[p.lead.lead_id] if total >= threshold), None
+            )
+            if flagged_at is None:
+                continue
+            flagged += 1
+            if p.converted_at is not None and flagged_at <= p.converted_at:
+                days_to_conversion.append(days_between(flagged_at, p.converted_at))
+        before = len(days_to_conversion)
+        rows.append(
+            {
+                "threshold": threshold,
+                "is_current_threshold": current is not None
+                and threshold == current.min_total_score,
+                "population_leads": len(leads),
+                "conversions": conversions,
+                "flagged_leads": flagged,
+                "flagged_before_conversion": before,
+                "precision": ratio(before, flagged),
+                "recall": ratio(before, conversions),
+                "median_days_flag_to_conversion": median(days_to_conversion),
+                "calibration_outcome": settings.outcome,
+                "as_of": as_of,
+            }
+        )
     return rows
