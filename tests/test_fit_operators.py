@@ -1,9 +1,9 @@
 """The fit operators are defined once, in macros/scoring/fit_operators.sql, and everything that
 lists them follows: an operator added to the definition alone passes seed validation and
-matches; the README's operator table is generated from the definition; the models and seed
-validations name no operator themselves; and each independent twin (the reference
-implementation, the benchmark's floor query and pandas baseline) knows exactly the defined
-operators, so adding one without its twins fails here.
+matches, and a misused one is named as before; the README's operator table is generated from
+the definition; the models and seed validations name no operator themselves; and each
+independent twin (the reference implementation, the benchmark's floor query and pandas
+baseline) knows exactly the defined operators, so adding one without its twins fails here.
 
 What each operator matches is tested by the dbt unit tests of int_fit_rules_matched_to_leads
 (models/intermediate/_unit_tests.yml) and by the property tests against the reference
@@ -19,6 +19,7 @@ from functools import reduce
 from operator import or_
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 from conftest import PROJECT_DIR, RawData
@@ -105,6 +106,54 @@ def test_an_operator_added_to_the_definition_alone_is_validated_and_matched(
     matched = {row["lead_id"] for row in matches if row["rule_id"] == "title_starts_vp"}
     assert starting_with_vp and len(starting_with_vp) < len(titles) / 9
     assert matched == starting_with_vp
+
+
+# each rule a seed validation rejects for its operator, with the problem it is named with
+MISUSED_OPERATORS = [
+    ("equals", "job_title", "", "operator 'equals' needs a value"),
+    ("is_null", "job_title", "cto", "operator 'is_null' takes no value: leave value empty"),
+    (
+        "contains",
+        "employee_count",
+        "5",
+        "operator 'contains' does not apply to the number attribute 'employee_count'",
+    ),
+    ("gte", "job_title", "5", "operator 'gte' does not apply to the text attribute 'job_title'"),
+    ("between", "employee_count", "5", "between needs two bounds separated by | (e.g. 200 | 4999)"),
+    (
+        "between",
+        "employee_count",
+        "500 | 5",
+        "between bounds are in the wrong order: put the lower bound first",
+    ),
+    (
+        "in",
+        "employee_count",
+        "5 | many",
+        "value has an item that is not a number, but the attribute is numeric",
+    ),
+]
+
+
+@pytest.mark.slow
+def test_a_misused_operator_is_named_by_the_seed_validation(
+    tmp_path: Path, raw_data: RawData
+) -> None:
+    project = copy_project(tmp_path / "project")
+    with (project / "seeds" / "fit_rules.csv").open("a") as seed:
+        for number, (operator, attribute, value, _) in enumerate(MISUSED_OPERATORS):
+            seed.write(f"misused_{number},{attribute},{operator},{value},1,false,2020-01-01,\n")
+    database = tmp_path / "warehouse.duckdb"
+    models = ["fit_rules", "stg_seeds__fit_rules", "int_fit_rule_values", "fit_rules_are_valid"]
+    result = run_dbt(project, ["build", "--select", *models], raw_data.folder, database)
+    assert result.returncode == 1, result.stdout[-3000:]
+    compiled = project / "target" / "compiled" / "lead_scoring" / "data-tests" / "seed_validation"
+    with duckdb.connect(str(database), read_only=True) as connection:
+        problems = connection.sql((compiled / "fit_rules_are_valid.sql").read_text()).fetchall()
+    named = sorted((rule_id, problem) for _, rule_id, _, problem in problems)
+    assert named == sorted(
+        (f"misused_{number}", problem) for number, (*_, problem) in enumerate(MISUSED_OPERATORS)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
