@@ -22,7 +22,7 @@ import pytest
 from conftest import PROJECT_DIR
 
 from lead_scoring import benchmark, benchmark_results
-from lead_scoring.generate_demo_data import generate
+from lead_scoring.demo_data.generator import generate
 
 
 def test_union_seconds_counts_overlapping_time_once() -> None:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from lead_scoring import benchmark_baselines as baselines
-from lead_scoring.generate_demo_data import generate
+from lead_scoring.demo_data.generator import generate
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SEEDS_DIR = PROJECT_DIR / "seeds"
