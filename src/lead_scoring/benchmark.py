@@ -48,7 +48,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from lead_scoring import benchmark_baselines, benchmark_results
+from lead_scoring import benchmark_results
+from lead_scoring.benchmark_floor_query import floor_scores_sql
 from lead_scoring.locations import CHECKOUT_DIR as PROJECT_DIR
 
 DEFAULT_WORK_DIR = Path("/tmp/lead_scoring_benchmark")
@@ -298,9 +299,7 @@ def floor_agreement(raw_dir: Path, warehouse: Path, as_of: str) -> dict[str, Any
     """How many leads' current scores differ between the floor query and marts.dim_leads."""
     import duckdb
 
-    floor_sql = benchmark_baselines.floor_scores_sql(
-        raw_dir, PROJECT_DIR / "seeds", datetime.fromisoformat(as_of)
-    )
+    floor_sql = floor_scores_sql(raw_dir, PROJECT_DIR / "seeds", datetime.fromisoformat(as_of))
     with duckdb.connect() as connection:
         connection.execute(f"attach '{warehouse}' as warehouse (read_only)")
         row = connection.execute(
