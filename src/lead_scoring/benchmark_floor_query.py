@@ -17,15 +17,11 @@ from lead_scoring.benchmark_baseline_inputs import (
     check_as_of,
     raw_file,
 )
+from lead_scoring.raw_files import sql_string
 
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
-
-
-def sql_string(text: str) -> str:
-    """A SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def sql_reader(path: Path) -> str:
