@@ -41,7 +41,7 @@ from conftest import (
 )
 from dbt_harness import copy_project, marts_rows, same_within_spec
 
-from lead_scoring.generate_demo_data import generate
+from lead_scoring.demo_data.generator import generate
 from lead_scoring.locations import PROJECT_DIR_ENV
 
 pytestmark = pytest.mark.slow

@@ -698,7 +698,7 @@ def test_missing_raw_file_exits_2_and_names_it(
     assert f"Raw file missing for table 'events': {raw_dir} has none of events.parquet," in output
     assert "events/*.parquet" in output and "events.csv.gz" in output
     # never advice that would write demo files into the user's export folder
-    assert "generate_demo_data.py" not in output and "--out" not in output
+    assert "generate_demo_data" not in output and "--out" not in output
     assert "Traceback" not in output
     # The flags won over the environment: the run's record and build are next to the flag's
     # path, and nothing was published (a failed run never touches the published file).

@@ -47,7 +47,7 @@ class Command:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from lead_scoring.build import build_command
+    from lead_scoring.build_command import build_command
 
     return build_command(BuildOptions.from_args(args))
 
