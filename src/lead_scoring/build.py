@@ -20,7 +20,6 @@ from lead_scoring.arguments import BuildOptions
 from lead_scoring.build_publishing import publish_build
 from lead_scoring.dbt_session import (
     FAILED_STATUSES,
-    PROFILE_DEFAULT_TARGET,
     DbtSession,
     Outcome,
     build_arguments,
@@ -29,6 +28,7 @@ from lead_scoring.dbt_session import (
     outcomes,
     start_session,
     target_adapter_type,
+    target_name,
     target_storage_version,
 )
 from lead_scoring.exit_codes import ExitCode
@@ -549,7 +549,7 @@ def start_record(
         layout.runs,
         run_id,
         "build",
-        target=options.target or PROFILE_DEFAULT_TARGET,
+        target=target_name(options.target, locations.project_dir),
         adapter_type=target_adapter_type(options.target, locations.project_dir),
         raw_dir=str(locations.raw_dir),
         published_path=str(layout.published),

@@ -25,7 +25,9 @@ RUN_AS_OF_ENV = "LEAD_SCORING_RUN_AS_OF"
 RUN_INCREMENTAL_SINCE_ENV = "LEAD_SCORING_RUN_INCREMENTAL_SINCE"
 NO_MATCH_IS_AN_ERROR = json.dumps({"error": ["NoNodesForSelectionCriteria"]})
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error", "partial success"})
-# what a build without --target records as its target (the run record, ops.build_info)
+# what a build without --target recorded as its target (the run record, ops.build_info) before
+# builds recorded the name of the profile's default target; also the target when profiles.yml
+# cannot name it
 PROFILE_DEFAULT_TARGET = "profile default"
 
 
@@ -89,6 +91,15 @@ def freshness_arguments(
     if log_path is not None:
         arguments += ["--log-path", str(log_path)]
     return arguments
+
+
+def target_name(target: str | None, project: Path | None = None) -> str:
+    """The name of the target dbt builds: `target`, or the profile's own default target as
+    profiles.yml renders it (e.g. 'duckdb'); PROFILE_DEFAULT_TARGET when it cannot tell."""
+    try:
+        return profile_settings.target_name(target, project)
+    except Exception:
+        return target or PROFILE_DEFAULT_TARGET
 
 
 def target_adapter_type(target: str | None, project: Path | None = None) -> str | None:

@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from lead_scoring.arguments import BuildOptions
-from lead_scoring.dbt_session import FAILED_STATUSES, PROFILE_DEFAULT_TARGET, DbtSession, Outcome
+from lead_scoring.dbt_session import FAILED_STATUSES, DbtSession, Outcome, target_name
 from lead_scoring.exit_codes import ExitCode
 from lead_scoring.locations import DUCKDB_PATH_ENV, Locations
 from lead_scoring.run_state import RunState
@@ -189,7 +189,7 @@ def header_lines(
         "",
         "=" * 30 + " lead scoring: run summary " + "=" * 30,
         f"  as of:      {as_of}",
-        f"  target:     {options.target or PROFILE_DEFAULT_TARGET}",
+        f"  target:     {target_name(options.target, locations.project_dir)}",
         f"  raw data:   {locations.raw_dir}",
         f"  warehouse:  {locations.duckdb_path}",
         *(extra or []),
