@@ -976,7 +976,10 @@ def test_freshness_error_fails_before_building(
     assert "raw.leads: error: newest row" in run.output
     assert "error after 14 days" in run.output
     verdict = next(line for line in run.output.splitlines() if line.startswith("Result:"))
-    assert verdict.startswith("Result: FAILED (source freshness error:") and "raw.leads" in verdict
+    assert (
+        verdict.startswith("Result: FAILED, exit 1: source freshness error:")
+        and "raw.leads" in verdict
+    )
     assert "START sql" not in run.output  # nothing was built
     assert file_hash(home.published) == before
     record = home.record(run.run_id)

@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT_DIR, build_options
+from readable_output import nested_brackets
 
 from lead_scoring import summary
+from lead_scoring.dbt_session import Outcome
+from lead_scoring.exit_codes import ExitCode
 from lead_scoring.locations import Locations
 from lead_scoring.run_state import RunState
 
@@ -36,3 +39,40 @@ def test_the_header_names_the_target_dbt_builds(
     monkeypatch.setenv("LEAD_SCORING_TARGET", "postgres")
     assert "  target:     postgres" in header()
     assert "  target:     spark" in header("--target", "spark")
+
+
+# ---------------------------------------------------------------------------------------------
+# The verdict
+# ---------------------------------------------------------------------------------------------
+
+
+def nodes_of(*statuses: str) -> list[Outcome]:
+    """Data tests that ended with these statuses."""
+    return [
+        Outcome("test", f"test_{number}", "models/x.yml", status, "", None, 1)
+        for number, status in enumerate(statuses)
+    ]
+
+
+def test_the_verdict_has_no_bracket_inside_a_bracket() -> None:
+    verdicts = {
+        summary.result_line(ExitCode.SUCCESS, []): "Result: success, exit 0.",
+        summary.result_line(ExitCode.SUCCESS, nodes_of("pass", "warn")): (
+            "Result: success with 1 warning, exit 0."
+        ),
+        summary.result_line(ExitCode.SUCCESS, nodes_of("warn", "warn", "warn")): (
+            "Result: success with 3 warnings, exit 0."
+        ),
+        summary.result_line(ExitCode.FAILED, nodes_of("fail", "warn")): (
+            "Result: FAILED, exit 1: 1 node failed. Fix the failures above and rerun."
+        ),
+        summary.result_line(
+            ExitCode.FAILED, [], "built and tested, but not published: a WAL (x.wal) is there"
+        ): (
+            "Result: FAILED, exit 1: built and tested, but not published: a WAL (x.wal) is "
+            "there. Nothing was published."
+        ),
+    }
+    for verdict, expected in verdicts.items():
+        assert verdict == expected
+        assert not nested_brackets(verdict), verdict

@@ -121,6 +121,11 @@ def problem_lines(session: DbtSession, nodes: list[Outcome]) -> list[str]:
     return lines
 
 
+def counted(number: int, one: str, many: str) -> str:
+    """'1 test', '13 tests'."""
+    return f"{number} {one if number == 1 else many}"
+
+
 def data_quality_rows(session: DbtSession, nodes: list[Outcome]) -> list[dict[str, Any]] | None:
     """rpt_data_quality's rows when this build built it (None when it did not or cannot tell)."""
     built = [
@@ -214,13 +219,16 @@ def result_line(code: ExitCode, nodes: list[Outcome], reason: str | None = None)
     """The last line: the verdict and the exit code."""
     if code == ExitCode.SUCCESS:
         warned = sum(node.status == "warn" for node in nodes)
-        return f"Result: success ({warned} warning(s)), exit 0."
+        if not warned:
+            return "Result: success, exit 0."
+        return f"Result: success with {counted(warned, 'warning', 'warnings')}, exit 0."
     if code == ExitCode.FAILED:
         if reason:
-            return f"Result: FAILED ({reason}), exit 1. Nothing was published."
+            return f"Result: FAILED, exit 1: {reason.rstrip('.')}. Nothing was published."
         failed = sum(node.status in FAILED_STATUSES for node in nodes)
         return (
-            f"Result: FAILED ({failed} node(s) failed), exit 1. Fix the failures above and rerun."
+            f"Result: FAILED, exit 1: {counted(failed, 'node', 'nodes')} failed. Fix the failures "
+            "above and rerun."
         )
     if code == ExitCode.LOCKED:
         return "Result: another run holds the lock, exit 3."
