@@ -2,7 +2,9 @@
 
 Writes the five raw tables of the spec (§2) -- ``leads``, ``accounts``, ``events``,
 ``sales_dispositions`` and ``opportunities`` -- as ``<table>.parquet`` (or ``<table>.csv``
-with a header row) into one folder, the folder ``LEAD_SCORING_RAW_DIR`` points at.
+with a header row) into one folder, the folder ``LEAD_SCORING_RAW_DIR`` points at, with a
+note, ``_demo_data.json``, that says they are demo data and whether they are dirty on purpose
+(demo_marker.py: the run summary says so).
 
 Usage::
 
@@ -47,6 +49,8 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+
+from lead_scoring.demo_marker import write_marker
 
 TABLES = ("leads", "accounts", "events", "sales_dispositions", "opportunities")
 LEADS_PER_CHUNK = 50_000
@@ -1112,7 +1116,8 @@ def generate(
     fmt: str,
     dirt: bool,
 ) -> dict[str, int]:
-    """Write the five raw tables into ``out_dir``; return the rows written per table."""
+    """Write the five raw tables and the demo note into ``out_dir``; return the rows written
+    per table."""
     if fmt not in ("parquet", "csv"):
         raise ValueError(f"unknown format {fmt!r}")
     if not 1 <= leads <= MAX_LEADS:
@@ -1152,6 +1157,16 @@ def generate(
             export(con, Path(tmp), out_dir, fmt)
         finally:
             con.close()
+        settings = {
+            "dirt": dirt,
+            "leads": leads,
+            "events_per_lead": events_per_lead,
+            "seed": seed,
+            "end_date": end_date,
+            "days": days,
+            "format": fmt,
+        }
+        write_marker(out_dir, Path(tmp), settings)
     return dict(sink.rows)
 
 
