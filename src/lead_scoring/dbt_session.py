@@ -6,8 +6,8 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -218,6 +218,9 @@ class Outcome:
     relation: str | None
     failures: int | None
     compiled_sql: str | None = None
+    # the node's description and meta in its yml (a test's words, the dirty rows it reports)
+    description: str = ""
+    meta: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -237,6 +240,8 @@ def outcomes(run_result: Any) -> list[Outcome]:
             relation=getattr(result.node, "relation_name", None),
             failures=result.failures,
             compiled_sql=getattr(result.node, "compiled_code", None),
+            description=(getattr(result.node, "description", "") or "").strip(),
+            meta=dict(getattr(getattr(result.node, "config", None), "meta", None) or {}),
         )
         for result in run_result.results
     ]
