@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from lead_scoring.demo_data.generator import generate
+from lead_scoring.demo_marker import MARKER_FILE, has_deliberate_dirt
 
 COMMAND = [sys.executable, "-m", "lead_scoring.generate_demo_data"]
 
@@ -160,9 +161,22 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int
     return out, generate(out_dir=out, **{**KWARGS, "dirt": False})
 
 
+def test_a_note_beside_the_tables_says_whether_they_are_dirty_on_purpose(
+    dirty: tuple[Path, dict[str, int]], clean: tuple[Path, dict[str, int]], tmp_path: Path
+) -> None:
+    """The run summary calls the warnings of demo data its deliberate dirt: only where the
+    generator wrote the tables dirty, never for an export of one's own."""
+    assert (dirty[0] / MARKER_FILE).is_file() and has_deliberate_dirt(dirty[0])
+    assert (clean[0] / MARKER_FILE).is_file() and not has_deliberate_dirt(clean[0])
+    assert not has_deliberate_dirt(tmp_path)
+    (tmp_path / MARKER_FILE).write_text("not json")
+    assert not has_deliberate_dirt(tmp_path)
+
+
 def test_files_have_exactly_the_spec_columns(dirty: tuple[Path, dict[str, int]]) -> None:
     out, _ = dirty
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.parquet" for t in SCHEMA)
+    tables = sorted(p.name for p in out.iterdir() if p.name != MARKER_FILE)
+    assert tables == sorted(f"{t}.parquet" for t in SCHEMA)
     con = connect(out)
     for table, columns in SCHEMA.items():
         described = [(r[0], r[1]) for r in con.execute(f"describe {table}").fetchall()]
@@ -326,7 +340,8 @@ def test_data_looks_like_a_b2b_funnel(tmp_path: Path) -> None:
 
 def test_csv_format_writes_readable_files_with_a_header(tmp_path: Path) -> None:
     rows = generate(out_dir=tmp_path, **{**KWARGS, "fmt": "csv"})
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{t}.csv" for t in SCHEMA)
+    tables = sorted(p.name for p in tmp_path.iterdir() if p.name != MARKER_FILE)
+    assert tables == sorted(f"{t}.csv" for t in SCHEMA)
     con = connect(tmp_path, "csv")
     for table, columns in SCHEMA.items():
         header = (tmp_path / f"{table}.csv").read_text().splitlines()[0]

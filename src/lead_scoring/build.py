@@ -49,7 +49,6 @@ from lead_scoring.lock import describe_holder
 from lead_scoring.run_progress import RunProgress
 from lead_scoring.run_state import RunState
 from lead_scoring.summary import (
-    data_quality_lines,
     data_quality_rows,
     dirty_row_totals,
     fatal_lines,
@@ -374,8 +373,8 @@ class BuildRun:
         self.record.update(**run_records.node_records(result.result))
         rows = data_quality_rows(session, nodes)
         self.record.update(dirty_rows=dirty_row_totals(rows))
-        lines = summary_lines(session, self.options, self.state, self.locations, nodes, extra)
-        print("\n".join([*lines, *data_quality_lines(rows)]), flush=True)
+        lines = summary_lines(session, self.options, self.state, self.locations, nodes, extra, rows)
+        print("\n".join(lines), flush=True)
         publishing.release_dbt_duckdb()
         self.refuse_a_build_file_that_could_not_be_written(nodes)
 

@@ -11,7 +11,7 @@ import sys
 from lead_scoring import publishing, run_records
 from lead_scoring.arguments import BuildOptions
 from lead_scoring.build import BuildRun
-from lead_scoring.dbt_session import PROFILE_DEFAULT_TARGET, target_adapter_type
+from lead_scoring.dbt_session import target_adapter_type, target_name
 from lead_scoring.exit_codes import ExitCode
 from lead_scoring.locations import Locations, project_dir, resolve_locations
 from lead_scoring.lock import LockHeld, RunLock, lock_failed, lock_holder, locked_out
@@ -73,7 +73,7 @@ def start_record(
         layout.runs,
         run_id,
         "build",
-        target=options.target or PROFILE_DEFAULT_TARGET,
+        target=target_name(options.target, locations.project_dir),
         adapter_type=target_adapter_type(options.target, locations.project_dir),
         raw_dir=str(locations.raw_dir),
         published_path=str(layout.published),

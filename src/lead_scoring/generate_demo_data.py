@@ -2,7 +2,9 @@
 
 Writes the five raw tables of the spec (§2) -- ``leads``, ``accounts``, ``events``,
 ``sales_dispositions`` and ``opportunities`` -- as ``<table>.parquet`` (or ``<table>.csv``
-with a header row) into one folder, the folder ``LEAD_SCORING_RAW_DIR`` points at.
+with a header row) into one folder, the folder ``LEAD_SCORING_RAW_DIR`` points at, with a
+note, ``_demo_data.json``, that says they are demo data and whether they are dirty on purpose
+(demo_marker.py: the run summary says so).
 
 Usage::
 

@@ -39,6 +39,7 @@ from lead_scoring.demo_data.leads import LeadState, lead_created_times, make_lea
 from lead_scoring.demo_data.sales import disposition_frame, opportunity_frame, sales_outcomes
 from lead_scoring.demo_data.sampling import DAY, secs
 from lead_scoring.demo_data.vocabulary import ACCEPTED, REASON_ACCEPTED
+from lead_scoring.demo_marker import write_marker
 
 LEADS_PER_CHUNK = 50_000
 MAX_LEADS = 10_000_000
@@ -56,7 +57,8 @@ def generate(
     fmt: str,
     dirt: bool,
 ) -> dict[str, int]:
-    """Write the five raw tables into ``out_dir``; return the rows written per table."""
+    """Write the five raw tables and the demo note into ``out_dir``; return the rows written
+    per table."""
     if fmt not in ("parquet", "csv"):
         raise ValueError(f"unknown format {fmt!r}")
     if not 1 <= leads <= MAX_LEADS:
@@ -88,6 +90,16 @@ def generate(
             export(con, Path(tmp), out_dir, fmt)
         finally:
             con.close()
+        settings = {
+            "dirt": dirt,
+            "leads": leads,
+            "events_per_lead": events_per_lead,
+            "seed": seed,
+            "end_date": end_date,
+            "days": days,
+            "format": fmt,
+        }
+        write_marker(out_dir, Path(tmp), settings)
     return dict(sink.rows)
 
 
