@@ -23,7 +23,7 @@ from dbt_harness import copy_project
 
 from lead_scoring.arguments import BuildOptions
 from lead_scoring.cli import command_parser
-from lead_scoring.generate_demo_data import generate
+from lead_scoring.demo_data.generator import generate
 from lead_scoring.locations import PROJECT_DIR_ENV
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]

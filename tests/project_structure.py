@@ -13,7 +13,11 @@ The rules, and why (docs/decisions/0018-dag-layers.md):
   `no_primary_key_test` says why it has none, and a description;
 - a public mart has an enforced contract;
 - no macro calls ref(): models pass relations to macros, so dbt and readers see every edge;
-- every macro of macros/ has a description in a macros yml, so dbt docs explains it.
+- every macro of macros/ has a description in a macros yml, so dbt docs explains it;
+- every data test that can end in a warning says what it found in words, for the run summary
+  (src/lead_scoring/summary.py): a description in its yml, or, for dirt in the raw data, its
+  meta `dirty_rows` naming the rows of rpt_data_quality it reports, whose words the summary
+  shows instead.
 """
 
 from __future__ import annotations
@@ -193,6 +197,37 @@ def macros_without_description(manifest: Manifest) -> list[str]:
     ]
 
 
+def can_warn(test: Node) -> bool:
+    """Whether a data test can end in a warning: severity warn, or a warn_if of its own."""
+    config = test["config"]
+    severity = str(config.get("severity", "")).lower()
+    return severity == "warn" or config.get("warn_if") != config.get("error_if")
+
+
+def names_dirty_rows(test: Node) -> bool:
+    """Whether the test's meta `dirty_rows` names a raw table and the issues it reports."""
+    reported = test["config"].get("meta", {}).get("dirty_rows")
+    return (
+        isinstance(reported, dict)
+        and bool(reported.get("source_table"))
+        and isinstance(reported.get("issues"), list)
+        and bool(reported["issues"])
+    )
+
+
+def warnings_without_words(manifest: Manifest) -> list[str]:
+    return [
+        f"data test that can warn without words: {unique_id} ({test['original_file_path']}): "
+        "give it a description, or meta dirty_rows if it reports rows of rpt_data_quality"
+        for unique_id, test in sorted(manifest["nodes"].items())
+        if test["resource_type"] == "test"
+        and test["package_name"] == PROJECT
+        and can_warn(test)
+        and not test.get("description", "").strip()
+        and not names_dirty_rows(test)
+    ]
+
+
 RULES: dict[str, Callable[[Manifest], list[str]]] = {
     "source_read_once": source_readers,
     "staging_on_staging": staging_on_staging,
@@ -202,6 +237,7 @@ RULES: dict[str, Callable[[Manifest], list[str]]] = {
     "public_mart_contract": public_marts_with_contracts,
     "ref_in_macro": ref_in_macros,
     "macro_description": macros_without_description,
+    "warning_in_words": warnings_without_words,
 }
 
 

@@ -1,5 +1,6 @@
-"""benchmark.py and benchmark_results.py: the pieces, one whole benchmark run at
-a tiny size, and the pages generated from the committed result files.
+"""The benchmark (benchmark.py and the benchmark_* modules it runs) and benchmark_results.py:
+the pieces, one whole benchmark run at a tiny size, and the pages generated from the committed
+result files.
 
 The timings themselves are not tested (the machine is shared and noisy); what is tested is that
 the benchmark measures what it says: a full build, an incremental run on a day of appended data,
@@ -21,8 +22,12 @@ import duckdb
 import pytest
 from conftest import PROJECT_DIR
 
-from lead_scoring import benchmark, benchmark_results
-from lead_scoring.generate_demo_data import generate
+from lead_scoring import benchmark_results
+from lead_scoring.benchmark_inputs import append_one_day
+from lead_scoring.benchmark_report import SizeResult
+from lead_scoring.benchmark_steps import GIB, Measured, measure
+from lead_scoring.benchmark_timings import most_at_once, node_costs, union_seconds
+from lead_scoring.demo_data.generator import generate
 
 
 def test_union_seconds_counts_overlapping_time_once() -> None:
@@ -32,8 +37,8 @@ def test_union_seconds_counts_overlapping_time_once() -> None:
         (at("2026-01-01 00:00:05"), at("2026-01-01 00:00:12")),
         (at("2026-01-01 00:00:20"), at("2026-01-01 00:00:21")),
     ]
-    assert benchmark.union_seconds(intervals) == 13.0
-    assert benchmark.union_seconds([]) == 0.0
+    assert union_seconds(intervals) == 13.0
+    assert union_seconds([]) == 0.0
 
 
 def test_most_at_once_counts_the_nodes_running_together() -> None:
@@ -42,10 +47,10 @@ def test_most_at_once_counts_the_nodes_running_together() -> None:
         (at("2026-01-01 00:00:00"), at("2026-01-01 00:00:10")),
         (at("2026-01-01 00:00:10"), at("2026-01-01 00:00:12")),
     ]
-    assert benchmark.most_at_once(one_after_another) == 1
+    assert most_at_once(one_after_another) == 1
     overlapping = [*one_after_another, (at("2026-01-01 00:00:11"), at("2026-01-01 00:00:30"))]
-    assert benchmark.most_at_once(overlapping) == 2
-    assert benchmark.most_at_once([]) == 0
+    assert most_at_once(overlapping) == 2
+    assert most_at_once([]) == 0
 
 
 def test_node_costs_sum_each_kind_and_rank_the_costliest() -> None:
@@ -59,14 +64,14 @@ def test_node_costs_sum_each_kind_and_rank_the_costliest() -> None:
             {"kind": "seed", "name": "s", "seconds": 0.25},
         ],
     }
-    costs = benchmark.node_costs(record)
+    costs = node_costs(record)
     assert costs["by_kind"] == {"model": 5.5, "seed": 0.2, "test": 2.0}
     assert costs["costliest"][:3] == [("model", "b", 4.0), ("test", "t", 2.0), ("model", "a", 1.5)]
 
 
 def test_a_failed_step_prints_why(capsys: pytest.CaptureFixture[str]) -> None:
     script = "print('building'); print('Result: 1 test failed, exit 1.'); raise SystemExit(1)"
-    measured = benchmark.measure("full build", [sys.executable, "-c", script])
+    measured = measure("full build", [sys.executable, "-c", script])
     printed = capsys.readouterr().out
     assert measured.code == 1
     assert "exit 1" in printed
@@ -86,7 +91,7 @@ def test_one_appended_day_repeats_the_last_day_a_day_later(tmp_path: Path) -> No
         fmt="parquet",
         dirt=True,
     )
-    counts = benchmark.append_one_day(raw, next_day, end)
+    counts = append_one_day(raw, next_day, end)
 
     def query(sql: str) -> list[tuple[object, ...]]:
         return duckdb.sql(sql).fetchall()
@@ -272,10 +277,10 @@ def test_a_page_without_its_markers_is_named() -> None:
 
 def test_a_result_written_by_the_benchmark_reads_back(tmp_path: Path) -> None:
     def measured(seconds: float, **details: Any) -> Any:
-        return benchmark.Measured("step", seconds, 2 * benchmark.GIB, 0, details=details)
+        return Measured("step", seconds, 2 * GIB, 0, details=details)
 
     run = {"model_seconds": 3.0, "test_seconds": 1.0, "slowest_models": [("dim_leads", 0.7)]}
-    size = benchmark.SizeResult(
+    size = SizeResult(
         leads=1000,
         events=20_000,
         generated=measured(1.0),

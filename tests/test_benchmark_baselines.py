@@ -1,4 +1,5 @@
-"""Tests of benchmark_baselines.py: the DuckDB floor and the pandas baseline agree with
+"""Tests of the benchmark baselines (benchmark_floor_query.py, benchmark_pandas_baseline.py and
+their command line, benchmark_baselines.py): the DuckDB floor and the pandas baseline agree with
 each other on generated data, and with scores computed by hand on a tiny raw folder."""
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from lead_scoring import benchmark_baselines as baselines
-from lead_scoring.generate_demo_data import generate
+from lead_scoring import benchmark_baselines
+from lead_scoring.benchmark_floor_query import floor_scores_sql, run_floor
+from lead_scoring.benchmark_pandas_baseline import like_to_regex, pandas_scores, url_matches
+from lead_scoring.demo_data.generator import generate
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SEEDS_DIR = PROJECT_DIR / "seeds"
@@ -19,7 +22,7 @@ TOLERANCE = 1e-9
 SCORES = ["fit_score", "engagement_score", "total_score"]
 
 
-IMPLEMENTATIONS = {"floor": baselines.run_floor, "pandas": baselines.pandas_scores}
+IMPLEMENTATIONS = {"floor": run_floor, "pandas": pandas_scores}
 
 
 def scores_by_lead(which: str, raw_dir: Path, seeds_dir: Path, as_of: datetime) -> pd.DataFrame:
@@ -71,13 +74,13 @@ def test_floor_and_pandas_agree_on_generated_data(generated_raw: Path) -> None:
 
 
 def test_floor_sql_reads_rule_values_as_data(generated_raw: Path) -> None:
-    sql = baselines.floor_scores_sql(generated_raw, SEEDS_DIR, GENERATED_AS_OF)
+    sql = floor_scores_sql(generated_raw, SEEDS_DIR, GENERATED_AS_OF)
     assert "engagement_rules.csv" in sql and "fit_rules.csv" in sql
     for rule_value in ("director", "pricing", "gmail.com", "referral", "4999"):
         assert rule_value not in sql.lower()
     con = duckdb.connect()
     try:
-        via_connection = baselines.run_floor(generated_raw, SEEDS_DIR, GENERATED_AS_OF, con=con)
+        via_connection = run_floor(generated_raw, SEEDS_DIR, GENERATED_AS_OF, con=con)
         assert len(via_connection) == len(con.sql(sql).fetchall())
     finally:
         con.close()
@@ -87,8 +90,8 @@ def test_cli_prints_rows_and_seconds(
     generated_raw: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     argv = ["--raw-dir", str(generated_raw), "--as-of", "2026-09-15 12:00:00", "--which", "floor"]
-    assert baselines.main(argv) == 0
-    rows = len(baselines.run_floor(generated_raw, SEEDS_DIR, GENERATED_AS_OF))
+    assert benchmark_baselines.main(argv) == 0
+    rows = len(run_floor(generated_raw, SEEDS_DIR, GENERATED_AS_OF))
     assert capsys.readouterr().out.startswith(f"floor: {rows} rows in ")
 
 
@@ -258,7 +261,7 @@ def test_tiny_case_before_the_version_switches(which: str, tiny: tuple[Path, Pat
 
 
 def test_like_to_regex_treats_only_percent_and_underscore_as_wildcards() -> None:
-    regex = baselines.like_to_regex("%/a_c.(x)%")
+    regex = like_to_regex("%/a_c.(x)%")
     urls = pd.Series(["https://h/abc.(x)/d", "https://h/abcX(x)", "https://h/ac.(x)", None])
-    assert list(baselines.url_matches(urls, "%/A_C.(X)%")) == [True, False, False, False]
+    assert list(url_matches(urls, "%/A_C.(X)%")) == [True, False, False, False]
     assert regex.startswith(".*/a.c")

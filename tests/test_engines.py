@@ -40,7 +40,7 @@ import duckdb
 import pytest
 from dbt_harness import copy_project, read_table, run_dbt_on_target
 
-from lead_scoring.generate_demo_data import generate
+from lead_scoring.demo_data.generator import generate
 
 pytestmark = [pytest.mark.slow, pytest.mark.engines]
 

@@ -1,4 +1,5 @@
-"""Tests of generate_demo_data.py: schema, determinism, dirt, formats and the CLI."""
+"""Tests of the demo data generator (lead_scoring.demo_data) and its command line
+(generate_demo_data.py): schema, determinism, dirt, formats and the CLI."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lead_scoring import generate_demo_data as gen
+from lead_scoring.demo_data.generator import generate
+from lead_scoring.demo_marker import MARKER_FILE, has_deliberate_dirt
 
 COMMAND = [sys.executable, "-m", "lead_scoring.generate_demo_data"]
 
@@ -150,18 +152,31 @@ def count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
 @pytest.fixture(scope="module")
 def dirty(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
     out = tmp_path_factory.mktemp("dirty")
-    return out, gen.generate(out_dir=out, **KWARGS)
+    return out, generate(out_dir=out, **KWARGS)
 
 
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
     out = tmp_path_factory.mktemp("clean")
-    return out, gen.generate(out_dir=out, **{**KWARGS, "dirt": False})
+    return out, generate(out_dir=out, **{**KWARGS, "dirt": False})
+
+
+def test_a_note_beside_the_tables_says_whether_they_are_dirty_on_purpose(
+    dirty: tuple[Path, dict[str, int]], clean: tuple[Path, dict[str, int]], tmp_path: Path
+) -> None:
+    """The run summary calls the warnings of demo data its deliberate dirt: only where the
+    generator wrote the tables dirty, never for an export of one's own."""
+    assert (dirty[0] / MARKER_FILE).is_file() and has_deliberate_dirt(dirty[0])
+    assert (clean[0] / MARKER_FILE).is_file() and not has_deliberate_dirt(clean[0])
+    assert not has_deliberate_dirt(tmp_path)
+    (tmp_path / MARKER_FILE).write_text("not json")
+    assert not has_deliberate_dirt(tmp_path)
 
 
 def test_files_have_exactly_the_spec_columns(dirty: tuple[Path, dict[str, int]]) -> None:
     out, _ = dirty
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.parquet" for t in SCHEMA)
+    tables = sorted(p.name for p in out.iterdir() if p.name != MARKER_FILE)
+    assert tables == sorted(f"{t}.parquet" for t in SCHEMA)
     con = connect(out)
     for table, columns in SCHEMA.items():
         described = [(r[0], r[1]) for r in con.execute(f"describe {table}").fetchall()]
@@ -184,7 +199,7 @@ def test_row_counts_are_consistent(
 
 
 def test_events_per_lead_follow_the_requested_mean(tmp_path: Path) -> None:
-    rows = gen.generate(out_dir=tmp_path, **{**KWARGS, "events_per_lead": 5.0, "dirt": False})
+    rows = generate(out_dir=tmp_path, **{**KWARGS, "events_per_lead": 5.0, "dirt": False})
     assert 0.7 * LEADS * 5 <= rows["events"] <= 1.3 * LEADS * 5
     con = connect(tmp_path)
     per_lead = con.execute(
@@ -200,8 +215,8 @@ def test_same_arguments_give_identical_bytes(
     first, _ = dirty
     again = tmp_path / "again"
     other = tmp_path / "other"
-    gen.generate(out_dir=again, **KWARGS)
-    gen.generate(out_dir=other, **{**KWARGS, "seed": 43})
+    generate(out_dir=again, **KWARGS)
+    generate(out_dir=other, **{**KWARGS, "seed": 43})
     for table in SCHEMA:
         name = f"{table}.parquet"
         assert (first / name).read_bytes() == (again / name).read_bytes(), table
@@ -254,7 +269,7 @@ def test_timestamps_end_with_the_end_date_except_future_dirt(
 
 def test_data_looks_like_a_b2b_funnel(tmp_path: Path) -> None:
     n = 2000
-    gen.generate(out_dir=tmp_path, **{**KWARGS, "leads": n, "dirt": False})
+    generate(out_dir=tmp_path, **{**KWARGS, "leads": n, "dirt": False})
     con = connect(tmp_path)
     types = {r[0] for r in con.execute("select distinct event_type from events").fetchall()}
     assert types == set(KNOWN_TYPES.replace("'", "").replace(" ", "").split(","))
@@ -324,8 +339,9 @@ def test_data_looks_like_a_b2b_funnel(tmp_path: Path) -> None:
 
 
 def test_csv_format_writes_readable_files_with_a_header(tmp_path: Path) -> None:
-    rows = gen.generate(out_dir=tmp_path, **{**KWARGS, "fmt": "csv"})
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{t}.csv" for t in SCHEMA)
+    rows = generate(out_dir=tmp_path, **{**KWARGS, "fmt": "csv"})
+    tables = sorted(p.name for p in tmp_path.iterdir() if p.name != MARKER_FILE)
+    assert tables == sorted(f"{t}.csv" for t in SCHEMA)
     con = connect(tmp_path, "csv")
     for table, columns in SCHEMA.items():
         header = (tmp_path / f"{table}.csv").read_text().splitlines()[0]

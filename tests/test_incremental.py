@@ -25,6 +25,7 @@ import duckdb
 import pytest
 from conftest import PROJECT_DIR, RawData, RunOrchestrator, build_options
 from dbt_harness import marts_rows, run_dbt, same_within_spec
+from readable_output import nested_brackets
 
 from lead_scoring import incremental, publishing
 from lead_scoring.arguments import DEFAULT_LOOKBACK_DAYS
@@ -842,7 +843,7 @@ def test_plan_is_full_without_a_published_warehouse_or_on_a_server(
         args, as_of, published, True, fingerprint, selected_info
     )
     assert selected.since is None
-    assert "the published warehouse is a --select build (stg_raw__events)" in selected.reason
+    assert "the published warehouse is a --select build of stg_raw__events" in selected.reason
     # a --hash-pii warehouse holds the marts only; an unreadable file is not a missing one
     hashed = build_options(["--as-of", "2026-11-01", "--hash-pii"])
     publishing.write_build_info(
@@ -862,6 +863,9 @@ def test_plan_is_full_without_a_published_warehouse_or_on_a_server(
         incremental.project_fingerprint(PROJECT_DIR, True),
         hashed_info,
     )
-    assert plan.since is None and "holds the marts only (--hash-pii)" in plan.reason
+    assert plan.since is None and "holds the marts only, by --hash-pii" in plan.reason
     unreadable = incremental.plan_incremental(args, as_of, published, True, fingerprint, None)
     assert unreadable.since is None and "could not be read" in unreadable.reason
+    # the summary's mode line puts the reason in brackets: none of its own inside
+    for full in (missing, server, changed, selected, plan, unreadable):
+        assert not nested_brackets(full.line()), full.line()

@@ -29,6 +29,7 @@ from dbt_harness import copy_project, read_table, run_dbt, seed_header, write_ra
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from reference import (
+    NUMERIC_ATTRIBUTES,
     Account,
     Band,
     Disposition,
@@ -43,6 +44,8 @@ from reference import (
     run,
 )
 from reference.calibration import Settings
+
+from lead_scoring.fit_operators import fit_operators
 
 pytestmark = pytest.mark.slow
 
@@ -83,15 +86,27 @@ FIT_CONDITIONS = [
     ("employee_count", "lt", "50"),
     ("employee_count", "lte", "100"),
     ("employee_count", "in", "10 | 500"),
+    ("employee_count", "not_in", "10 | 500"),
+    ("employee_count", "is_null", None),
     ("employee_count", "equals", "1000.0"),
     ("employee_count", "not_equals", "5"),
     ("annual_revenue", "gt", "1000000"),
     ("annual_revenue", "between", "1e6|5e7"),
+    ("annual_revenue", "is_not_null", None),
     ("account_country", "equals", "de"),
     ("account_id", "is_null", None),
 ]
 GRADES = [Grade("A", 40.0), Grade("B", 20.0), Grade("C", 0.0), Grade("D", None)]
 BANDS = [Band(1, 50.0), Band(2, 25.0), Band(3, 10.0), Band(4, None)]
+
+
+def test_the_fit_conditions_use_every_operator_on_every_kind() -> None:
+    """An operator added to macros/scoring/fit_operators.sql is drawn here too."""
+    drawn = {
+        (operator, "number" if attribute in NUMERIC_ATTRIBUTES else "text")
+        for attribute, operator, _ in FIT_CONDITIONS
+    }
+    assert drawn == {(op.name, kind) for op in fit_operators() for kind in op.kinds}
 
 
 @dataclass

@@ -100,6 +100,14 @@ def macro_without_description(project_dir: Path) -> None:
     )
 
 
+def warning_without_words(project_dir: Path) -> None:
+    write(
+        project_dir,
+        "data-tests/leads_without_email.sql",
+        "{{ config(severity='warn') }}\nselect * from {{ ref('dim_leads') }} where email is null\n",
+    )
+
+
 SEEDED: dict[str, tuple[Callable[[Path], None], str]] = {
     "source_read_once": (
         second_reader_of_a_source,
@@ -135,6 +143,10 @@ SEEDED: dict[str, tuple[Callable[[Path], None], str]] = {
     "macro_description": (
         macro_without_description,
         "macro without a description: macro.lead_scoring.undocumented",
+    ),
+    "warning_in_words": (
+        warning_without_words,
+        "data test that can warn without words: test.lead_scoring.leads_without_email",
     ),
 }
 

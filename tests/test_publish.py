@@ -41,7 +41,7 @@ from conftest import (
 )
 from dbt_harness import copy_project, marts_rows, same_within_spec
 
-from lead_scoring.generate_demo_data import generate
+from lead_scoring.demo_data.generator import generate
 from lead_scoring.locations import PROJECT_DIR_ENV
 
 pytestmark = pytest.mark.slow
@@ -447,7 +447,7 @@ def test_a_reader_keeps_reading_old_data_and_a_new_connection_sees_the_new(
 def test_run_record_and_log(concurrent: Concurrent, first: Finished, home: Home) -> None:
     record = home.record(concurrent.winner.run_id)
     assert record["outcome"] == "published" and record["exit_code"] == 0
-    assert record["as_of"] == "2026-11-01 00:00:00" and record["target"] == "profile default"
+    assert record["as_of"] == "2026-11-01 00:00:00" and record["target"] == "duckdb"
     assert record["started_at"] < record["finished_at"]
     assert record["model_counts"]["success"] > 20 and set(record["model_counts"]) == {"success"}
     assert all(model["seconds"] >= 0 and model["status"] == "success" for model in record["models"])
@@ -976,7 +976,10 @@ def test_freshness_error_fails_before_building(
     assert "raw.leads: error: newest row" in run.output
     assert "error after 14 days" in run.output
     verdict = next(line for line in run.output.splitlines() if line.startswith("Result:"))
-    assert verdict.startswith("Result: FAILED (source freshness error:") and "raw.leads" in verdict
+    assert (
+        verdict.startswith("Result: FAILED, exit 1: source freshness error:")
+        and "raw.leads" in verdict
+    )
     assert "START sql" not in run.output  # nothing was built
     assert file_hash(home.published) == before
     record = home.record(run.run_id)

@@ -22,6 +22,7 @@ from typing import Any
 import duckdb
 import pytest
 from conftest import PROJECT_DIR, build_options, read_with_duckdb_cli
+from readable_output import nested_brackets
 
 from lead_scoring import (
     build,
@@ -334,7 +335,7 @@ def test_rollback_choice() -> None:
 def test_records_mark_dead_runs_interrupted_and_history_lists_them(tmp_path: Path) -> None:
     runs = tmp_path / "runs"
     done = records.RunRecord.start(runs, "20260101T000000.000Z-aaaa", "build", as_of="2026-01-01")
-    done.update(model_counts={"success": 33}, test_counts={"pass": 10, "warn": 2})
+    done.update(model_counts={"success": 33}, data_test_counts={"pass": 10, "warn": 2})
     done.update(dirty_rows={"dropped": 7}, new_mqls={"count": 4})
     done.finish("published", 0)
     dead = records.RunRecord.start(runs, "20260102T000000.000Z-bbbb", "build")
@@ -350,10 +351,69 @@ def test_records_mark_dead_runs_interrupted_and_history_lists_them(tmp_path: Pat
     assert json.loads(done.path.read_text())["message"] is None  # always there; null when fine
     # a test that errored counts as failed; a record that cannot be written is one line
     failed = records.RunRecord.start(runs, "20260104T000000.000Z-dddd", "build")
-    failed.update(test_counts={"pass": 9, "error": 1})
+    failed.update(data_test_counts={"pass": 9, "error": 1})
     failed.finish("failed", 1, "1 test errored")
     newest = history.history_lines(records.load_records(runs), 1, None)[2]
     assert "9/0/1" in newest and json.loads(failed.path.read_text())["message"] == "1 test errored"
+
+
+def dbt_test_result(kind: str, name: str, status: str) -> SimpleNamespace:
+    """One data test's or unit test's result of `dbt build`, as the run record reads it."""
+    node = SimpleNamespace(resource_type=kind, name=name, original_file_path="models/x.yml")
+    return SimpleNamespace(
+        node=node, status=status, message="", failures=0, timing=[], execution_time=0.1
+    )
+
+
+def test_history_counts_data_tests_and_unit_tests_apart(tmp_path: Path) -> None:
+    """A run that leaves the unit tests out (they passed on its code) has as many data tests as
+    one that ran them: history shows the two kinds in columns of their own, for old records too."""
+    runs = tmp_path / "runs"
+    full = records.RunRecord.start(runs, "20260101T000000.000Z-aaaa", "build", unit_tests="run")
+    results = [
+        dbt_test_result("test", "a_key_test", "pass"),
+        dbt_test_result("test", "a_dirt_test", "warn"),
+        dbt_test_result("unit_test", "a_unit_test", "pass"),
+        dbt_test_result("unit_test", "another_unit_test", "fail"),
+    ]
+    full.update(**records.node_records(SimpleNamespace(results=results)))
+    assert full.data["data_test_counts"] == {"pass": 1, "warn": 1}
+    assert full.data["unit_test_counts"] == {"pass": 1, "fail": 1}
+    assert full.data["test_counts"] == {"pass": 2, "warn": 1, "fail": 1}
+    full.finish("failed", 1)
+    daily = records.RunRecord.start(
+        runs, "20260102T000000.000Z-bbbb", "build", unit_tests="left out"
+    )
+    daily.update(**records.node_records(SimpleNamespace(results=results[:2])))
+    daily.finish("published", 0)
+    # a record written before the two kinds were counted apart: both in test_counts, and nodes
+    old = records.RunRecord.start(runs, "20260103T000000.000Z-cccc", "build")
+    old.update(
+        test_counts={"pass": 3},
+        nodes=[
+            {"kind": "test", "name": "a_key_test", "status": "pass"},
+            {"kind": "unit_test", "name": "a_unit_test", "status": "pass"},
+            {"kind": "unit_test", "name": "another_unit_test", "status": "pass"},
+        ],
+    )
+    old.finish("published", 0)
+    lines = history.history_lines(records.load_records(runs), 10, None)
+    header = lines[0]
+    data_column = header.index("data tests pass/warn/fail")
+    unit_column = header.index("unit tests pass/fail")
+    assert data_column < unit_column
+
+    dropped_column = header.index("dropped")
+
+    def cells(line: str) -> tuple[str, str]:
+        return line[data_column:unit_column].strip(), line[unit_column:dropped_column].strip()
+
+    assert [cells(line) for line in lines[2:]] == [
+        ("1/0/0", "2/0"),
+        ("1/1/0", "left out"),
+        ("1/1/0", "1/1"),
+    ]
+    assert not nested_brackets("\n".join(lines))
 
 
 def test_a_record_that_cannot_be_written_is_reported_in_one_line(
@@ -690,7 +750,7 @@ def test_a_run_that_could_not_log_only_its_verdict_has_finished(
 
     assert run_log.teed_run(layout, record, work) == 0
     out, err = capsys.readouterr()
-    assert out.rstrip().endswith("Result: success (0 warning(s)), exit 0.") and err == ""
+    assert out.rstrip().endswith("Result: success, exit 0.") and err == ""
 
 
 def test_a_run_log_that_cannot_be_created_ends_the_run_with_exit_2(

@@ -364,6 +364,7 @@ def test_fit_operator(attribute, operator, value, actual, expected):
         ("employee_count", "between", "5"),  # one bound
         ("employee_count", "gte", "many"),  # not a number
         ("job_title", "equals", None),  # no value
+        ("lead_source", "is_null", "referral"),  # a value where none is taken
         ("shoe_size", "equals", "42"),
         ("job_title", "like", "%vp%"),
     ],

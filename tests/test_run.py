@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import importlib.metadata
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ import pytest
 from conftest import PROJECT_DIR, RawData, RunOrchestrator, build_options
 from dbt_harness import marts_rows, same_within_spec
 from markdown_docs import SqlExample, sql_examples
+from readable_output import TERMINAL_ESCAPE, nested_brackets
 
 from lead_scoring import dbt_session, incremental, inputs, publishing
 from lead_scoring.arguments import parse_as_of as as_of_parser
@@ -272,13 +274,59 @@ def test_build_exits_0_and_prints_the_summary(built: Run) -> None:
     assert "seeds:      5 built, 0 errored, 0 skipped" in summary
     assert "0 errored, 0 skipped" in summary.split("models:")[1].splitlines()[0]
     assert " 0 failed" in summary.split("tests:")[1].splitlines()[0]
-    assert "Warned (" in summary  # the raw data is dirty on purpose; warnings do not fail
-    assert "Dirty raw rows (rpt_data_quality):" in summary
+    assert "  target:     duckdb" in summary
+    # the raw data is dirty on purpose; warnings do not fail, and they are its dirt
+    assert "Warned (" in summary and "): all about the dirty raw rows below" in summary
+    assert "Dirty raw rows, as marts.rpt_data_quality counts them:" in summary
+    assert "The raw data is generated demo data, dirty on purpose" in summary
     assert "freshness:  not checked (--as-of backfill" in summary
     assert f"Published: run {summary.split('run:        ')[1].split()[0]}" in summary
     assert "duplicate_key" in summary and "after_as_of" in summary
     assert summary.rstrip().endswith("exit 0.")
     assert "Traceback" not in built.output
+    # plain text for a person: no bracket in a bracket, no terminal codes in a pipe
+    assert not nested_brackets(built.output), nested_brackets(built.output)
+    assert TERMINAL_ESCAPE not in built.output
+
+
+@pytest.mark.slow
+def test_the_summary_says_each_kind_of_dirt_once_with_the_table_s_count(
+    built: Run, warehouse: duckdb.DuckDBPyConnection
+) -> None:
+    """One line per row of rpt_data_quality, in its words and with its count; no warning
+    repeats one of them as a dbt test with dbt's count."""
+    summary = built.output[built.output.index("run summary") :]
+    assert "configured to warn" not in summary
+    dirt = warehouse.execute(
+        "select action, issue, row_count, source_table, description from marts.rpt_data_quality"
+    ).fetchall()
+    assert dirt
+    for action, issue, row_count, table, words in dirt:
+        lines = [
+            line
+            for line in summary.splitlines()
+            if line.split()[:2] == [action, issue] and table in line.split() and words in line
+        ]
+        assert len(lines) == 1, (action, issue, table, summary)
+        assert str(row_count) in lines[0].split()
+
+
+@pytest.mark.slow
+def test_history_of_the_build_tells_data_tests_and_unit_tests_apart(
+    built: Run, run_orchestrator: RunOrchestrator
+) -> None:
+    assert built.code == 0, built.output
+    code, output = run_orchestrator(
+        PROJECT_DIR, "history", raw_dir=None, duckdb_path=built.warehouse
+    )
+    assert code == 0, output
+    table = output.splitlines()[output.splitlines().index("") + 1 :]
+    header, run = table[0], table[2]
+    unit_tests = header.index("unit tests pass/fail")
+    data_tests = header.index("data tests pass/warn/fail")
+    assert re.fullmatch(r"\d+/0", run[unit_tests:].split()[0]), run
+    assert re.fullmatch(r"\d+/\d+/0", run[data_tests:].split()[0]), run
+    assert not nested_brackets(output) and TERMINAL_ESCAPE not in output
 
 
 @pytest.mark.slow
@@ -515,7 +563,7 @@ def test_a_seed_with_a_wrong_header_exits_1_and_names_the_file_and_columns(
     for problem in problems:
         assert problem in line
     assert "Running with dbt" not in output and "Traceback" not in output
-    assert "Result: FAILED (a rule table's header row is wrong), exit 1." in output
+    assert "Result: FAILED, exit 1: a rule table's header row is wrong. Nothing was" in output
 
 
 @pytest.mark.slow
@@ -527,9 +575,10 @@ def test_a_list_separated_by_commas_warns_with_the_rule_and_what_to_do(
     code, output = build_as_of(run_orchestrator, project_copy, raw_data, tmp_path)
     assert code == 0, output[-3000:]  # one value may hold a comma: a warning, not an error
     warned = output[output.index("Warned (") :]
+    assert "  - In and not_in lists of seeds/fit_rules.csv whose items look separated" in warned
     assert "test fit_rule_lists_look_comma_separated" in warned
-    line = next(line for line in warned.splitlines() if "seeds/fit_rules.csv" in line)
-    assert rows[0]["rule_id"] in line
+    line = next(line for line in warned.splitlines() if rows[0]["rule_id"] in line)
+    assert "seeds/fit_rules.csv" in line
     assert "the in list 'US, CA, GB' has commas and no |: it is one item." in line
 
 
@@ -698,7 +747,7 @@ def test_missing_raw_file_exits_2_and_names_it(
     assert f"Raw file missing for table 'events': {raw_dir} has none of events.parquet," in output
     assert "events/*.parquet" in output and "events.csv.gz" in output
     # never advice that would write demo files into the user's export folder
-    assert "generate_demo_data.py" not in output and "--out" not in output
+    assert "generate_demo_data" not in output and "--out" not in output
     assert "Traceback" not in output
     # The flags won over the environment: the run's record and build are next to the flag's
     # path, and nothing was published (a failed run never touches the published file).

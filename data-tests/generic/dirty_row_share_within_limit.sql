@@ -18,6 +18,9 @@
     `min_dirty_rows_to_fail` (10). The failures count is the number of dirty rows; the one
     result row spells out table, issue, count, share and limit. The model must hold one row per
     raw row (the staging and *_validated models do).
+
+    Its meta `dirty_rows` names the row of rpt_data_quality it reports: the run summary shows
+    a warning of this test as that row, in that table's words, not as a second line.
 -#}
 {% test dirty_row_share_within_limit(
     model, column_name, source_table, issue, max_share=none, min_rows=none, flag=false, broken=none
@@ -25,7 +28,8 @@
     {{ config(
         fail_calc='coalesce(sum(dirty_rows), 0)',
         warn_if='!= 0',
-        error_if='!= 0 and max(is_above_limit) = 1'
+        error_if='!= 0 and max(is_above_limit) = 1',
+        meta={'dirty_rows': {'source_table': source_table, 'issues': [issue]}}
     ) }}
     {%- set limit = var('max_dirty_row_share', 0.05) if max_share is none else max_share -%}
     {%- if limit is string -%}

@@ -1,7 +1,8 @@
 {#-
-    In and not_in lists in seeds/fit_rules.csv whose items look separated by commas instead of
-    '|': 'US, CA, GB' is one item, which nothing matches. Only a warning (with the rows in the
-    run summary), since one value may hold a comma ('Health, Wellness and Fitness').
+    Lists in seeds/fit_rules.csv (the value of a list operator, macros/scoring/fit_operators.sql)
+    whose items look separated by commas instead of '|': 'US, CA, GB' is one item, which nothing
+    matches. Only a warning (with the rows in the run summary), since one value may hold a comma
+    ('Health, Wellness and Fitness').
 -#}
 {{ config(severity='warn') }}
 
@@ -20,7 +21,10 @@ final as (
         || 'Separate items with | (e.g. US | CA | GB), or ignore this if the comma is part of '
         || 'the value' as problem
     from rules
-    where operator in ('in', 'not_in') and value like '%,%' and value not like '%|%'
+    where
+        {{ is_one_of_operators('operator', fit_operators_taking(['list'])) }}
+        and value like '%,%'
+        and value not like '%|%'
 )
 
 select * from final

@@ -1,7 +1,10 @@
 {#- Every problem in seeds/fit_rules.csv, one row each: the seed, the rule, what to fix. -#}
 {{ config(severity='error') }}
 
+{#- what each operator applies to and takes comes from its definition (macros/scoring/fit_operators.sql) -#}
 {%- set operators = fit_operators() %}
+{%- set without_a_value = fit_operators_taking(['none']) %}
+{%- set with_bounds = fit_operators_taking(['bounds']) %}
 
 with
 
@@ -14,9 +17,9 @@ attributes as (
 ),
 
 operators as (
-    {%- for name, kinds in operators.items() %}
+    {%- for name, operator in operators.items() %}
         {%- set outer_loop = loop %}
-        {%- for kind in kinds %}
+        {%- for kind in operator.kinds %}
             select
                 '{{ name }}' as operator,
                 '{{ kind }}' as attribute_kind
@@ -69,7 +72,7 @@ non_numeric_items as (
             and values_.valid_from = checked.valid_from
     where
         checked.attribute_kind = 'number'
-        and checked.operator in ('equals', 'not_equals', 'in', 'not_in', 'gte', 'gt', 'lte', 'lt', 'between')
+        and {{ is_one_of_operators('checked.operator', fit_operators_with_a_value_on('number')) }}
         and values_.item_number_value is null
 ),
 
@@ -114,7 +117,7 @@ problems as (
         valid_from_text,
         'operator ''' || operator || ''' needs a value'
     from rules
-    where value is null and operator not in ('is_null', 'is_not_null')
+    where value is null and not {{ is_one_of_operators('operator', without_a_value) }}
 
     union all
     select
@@ -122,23 +125,23 @@ problems as (
         valid_from_text,
         'operator ''' || operator || ''' takes no value: leave value empty'
     from rules
-    where value is not null and operator in ('is_null', 'is_not_null')
+    where value is not null and {{ is_one_of_operators('operator', without_a_value) }}
 
     union all
     select
         rule_id,
         valid_from_text,
-        'between needs two bounds separated by | (e.g. 200 | 4999)'
+        operator || ' needs two bounds separated by | (e.g. 200 | 4999)'
     from checked
-    where operator = 'between' and coalesce(item_count, 0) <> 2
+    where {{ is_one_of_operators('operator', with_bounds) }} and coalesce(item_count, 0) <> 2
 
     union all
     select
         rule_id,
         valid_from_text,
-        'between bounds are in the wrong order: put the lower bound first'
+        operator || ' bounds are in the wrong order: put the lower bound first'
     from checked
-    where operator = 'between' and item_count = 2 and lower_bound > upper_bound
+    where {{ is_one_of_operators('operator', with_bounds) }} and item_count = 2 and lower_bound > upper_bound
 
     union all
     select

@@ -221,16 +221,9 @@ states as (
         event_states.bucket_event_count
         + coalesce(other_buckets.earlier_event_count, 0) as matched_event_count,
         event_states.last_event_at,
-        case
-            when event_states.half_life_days is null then event_states.bucket_weight
-            -- dividing by 0.5 ^ h (not multiplying by 2 ^ h) keeps an event at its time exactly 1
-            else event_states.bucket_weight / power(
-                0.5,
-                {{ half_lives_to_bucket_end(
-                    'event_states.at_time', 'event_states.half_life_days', 'event_states.bucket'
-                ) }}
-            )
-        end
+        {{ decayed_count_from_bucket_weight(
+            'event_states.bucket_weight', 'event_states.at_time', 'event_states.half_life_days', 'event_states.bucket'
+        ) }}
         + coalesce(other_buckets.carried_decayed_event_count, 0.0) as decayed_event_count,
         case
             when versions.valid_from_at > event_states.at_time then versions.valid_from_at

@@ -13,25 +13,6 @@
     }) }}
 {%- endmacro %}
 
-{#- The fit-rule operators with the attribute kinds each applies to. -#}
-{% macro fit_operators() -%}
-    {{ return({
-        'equals': ['text', 'number'],
-        'not_equals': ['text', 'number'],
-        'in': ['text', 'number'],
-        'not_in': ['text', 'number'],
-        'contains': ['text'],
-        'not_contains': ['text'],
-        'gte': ['number'],
-        'gt': ['number'],
-        'lte': ['number'],
-        'lt': ['number'],
-        'between': ['number'],
-        'is_null': ['text', 'number'],
-        'is_not_null': ['text', 'number'],
-    }) }}
-{%- endmacro %}
-
 {#- The fit-rule catalogue as SQL rows (name, kind), for joins and seed validation. -#}
 {% macro fit_attributes_relation() -%}
     {%- for name, kind in lead_scoring.fit_attributes().items() %}

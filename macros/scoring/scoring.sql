@@ -73,6 +73,21 @@
     end
 {%- endmacro %}
 
+{#-
+    The decayed count at `timestamp_expr` from `bucket_weight`, a running sum of decay_weight in
+    its bucket up to then: the sum divided by that time's own weight, 0.5 ^ (half-lives to the
+    bucket end); the sum itself without decay. Dividing by 0.5 ^ h (not multiplying by 2 ^ h)
+    keeps an event at its own time exactly 1, and h is in (0, 512], so no guard is needed.
+-#}
+{% macro decayed_count_from_bucket_weight(bucket_weight, timestamp_expr, half_life_days, bucket) -%}
+    case
+        when {{ half_life_days }} is null then {{ bucket_weight }}
+        else {{ bucket_weight }} / power(
+            0.5, {{ lead_scoring.half_lives_to_bucket_end(timestamp_expr, half_life_days, bucket) }}
+        )
+    end
+{%- endmacro %}
+
 {#- A rule's total contribution clipped to [-max_points, +max_points] when max_points is set. -#}
 {% macro clipped_points(raw_points, max_points) -%}
     case

@@ -9,8 +9,21 @@
     operators are their own branches, so no pass holds or re-reads the pairs (a CTE of them
     read twice is buffered, with each rule's description, and spills at scale;
     docs/decisions/0006-large-results-read-once.md).
+
+    The operators' predicates come from their definition (macros/scoring/fit_operators.sql). A
+    list operator's is settled per rule for a listed and an unlisted attribute: the leads among
+    its items are an equality join on them, and only a list operator matching the leads not
+    among them has pairs, from which the leads among them are taken away.
 -#}
 {%- set lead_fingerprints = ref('int_lead_fingerprints') %}
+{%- set list_operators = lead_scoring.fit_operators_taking(['list']) %}
+{%- set attribute_inputs = {
+    'attribute': {'text': 'lead_attributes.text_value', 'number': 'lead_attributes.numeric_value'},
+    'value': {'text': 'conditions.value_text', 'number': 'conditions.value_number'},
+    'lower_bound': 'conditions.lower_bound',
+    'upper_bound': 'conditions.upper_bound',
+    'attribute_is_null': 'lead_attributes.is_null',
+} %}
 {{ lead_scoring.incremental_window_config("lead_scoring.in_incremental_window(ref('int_lead_fingerprints'))") }}
 
 {#- read where it is used (three times): a CTE read more than once can be buffered -#}
@@ -51,7 +64,15 @@ conditions as (
         lower(trim(fit_rules.value)) as value_text,
         {{ try_cast('trim(fit_rules.value)', type_double()) }} as value_number,
         bounds.lower_bound,
-        bounds.upper_bound
+        bounds.upper_bound,
+        -- a list operator's predicate for a lead among its items, and for one not among them
+        -- (null for the other operators)
+        case
+            {{- lead_scoring.fit_operator_branches('fit_rules.operator', list_operators, {'is_listed': 'true'}) }}
+        end as matches_listed,
+        case
+            {{- lead_scoring.fit_operator_branches('fit_rules.operator', list_operators, {'is_listed': 'false'}) }}
+        end as matches_unlisted
     from fit_rules
     left join bounds
         on
@@ -59,8 +80,8 @@ conditions as (
             and fit_rules.valid_from = bounds.valid_from
 ),
 
--- the leads whose attribute is one of an in / not_in version's items: two equality joins (text,
--- number) rather than one join on an OR, which no engine can hash
+-- the leads whose attribute is one of a list operator's items: two equality joins (text, number)
+-- rather than one join on an OR, which no engine can hash
 list_hits as (
     select
         lead_attributes.lead_id,
@@ -74,7 +95,9 @@ list_hits as (
             conditions.rule_id = fit_rule_values.rule_id
             and conditions.valid_from = fit_rule_values.valid_from
             and lead_attributes.text_value = fit_rule_values.item_text
-    where lead_attributes.attribute_kind = 'text' and conditions.operator in ('in', 'not_in')
+    where
+        lead_attributes.attribute_kind = 'text'
+        and {{ lead_scoring.is_one_of_operators('conditions.operator', list_operators) }}
 
     union
 
@@ -90,55 +113,51 @@ list_hits as (
             conditions.rule_id = fit_rule_values.rule_id
             and conditions.valid_from = fit_rule_values.valid_from
             and lead_attributes.numeric_value = fit_rule_values.item_number_value
-    where lead_attributes.attribute_kind = 'number' and conditions.operator in ('in', 'not_in')
+    where
+        lead_attributes.attribute_kind = 'number'
+        and {{ lead_scoring.is_one_of_operators('conditions.operator', list_operators) }}
 ),
 
--- the pairs of a lead's attribute and a version on it that match, but for the list operators:
--- for not_in, every non-null attribute (list_hits takes the hits away below)
+-- the pairs of a lead's attribute and a version on it that match, a list operator's as for an
+-- attribute not among its items (list_hits takes the hits away below)
 pairs as (
     select
         lead_attributes.lead_id,
         conditions.rule_id,
         conditions.valid_from,
-        conditions.operator = 'not_in' as is_not_in
+        {{ lead_scoring.is_one_of_operators('conditions.operator', list_operators) }} as is_list_operator
     from ({{ lead_attributes }}) as lead_attributes
     inner join conditions
         on lead_attributes.attribute = conditions.attribute
     where
-        conditions.operator <> 'in'
+        -- a rule of its own: no lead is paired with a list operator matching only its items
+        coalesce(conditions.matches_unlisted, true)
         and coalesce(
             case
-                when conditions.operator = 'is_null' then lead_attributes.is_null
-                when conditions.operator = 'is_not_null' then not lead_attributes.is_null
+                {{- lead_scoring.fit_operator_branches(
+                    'conditions.operator',
+                    lead_scoring.fit_operators_taking(['none']),
+                    attribute_inputs,
+                    'lead_attributes.attribute_kind'
+                ) }}
+                -- an operator that takes a value never matches a null attribute
                 when lead_attributes.is_null then false
-                when conditions.operator = 'not_in' then true
-                when conditions.operator in ('equals', 'not_equals')
-                    then
-                        (
-                            case
-                                when lead_attributes.attribute_kind = 'number'
-                                    then lead_attributes.numeric_value = conditions.value_number
-                                else lead_attributes.text_value = conditions.value_text
-                            end
-                        ) = (conditions.operator = 'equals')
-                when conditions.operator in ('contains', 'not_contains')
-                    then
-                        ({{ dbt.position('conditions.value_text', 'lead_attributes.text_value') }} > 0)
-                        = (conditions.operator = 'contains')
-                when conditions.operator = 'gte' then lead_attributes.numeric_value >= conditions.value_number
-                when conditions.operator = 'gt' then lead_attributes.numeric_value > conditions.value_number
-                when conditions.operator = 'lte' then lead_attributes.numeric_value <= conditions.value_number
-                when conditions.operator = 'lt' then lead_attributes.numeric_value < conditions.value_number
-                when conditions.operator = 'between' then
-                    lead_attributes.numeric_value >= conditions.lower_bound
-                    and lead_attributes.numeric_value <= conditions.upper_bound
+                {{- lead_scoring.fit_operator_branches(
+                    'conditions.operator',
+                    lead_scoring.fit_operators_taking(['one', 'bounds']),
+                    attribute_inputs,
+                    'lead_attributes.attribute_kind'
+                ) }}
+                {{- lead_scoring.fit_operator_branches(
+                    'conditions.operator', list_operators, {'is_listed': 'false'}
+                ) }}
             end,
             false
         )
 ),
 
 matches as (
-    -- in: a hit
+    -- a list operator's hits, where it matches its items
     select
         list_hits.lead_id,
         list_hits.rule_id,
@@ -148,11 +167,11 @@ matches as (
         on
             list_hits.rule_id = conditions.rule_id
             and list_hits.valid_from = conditions.valid_from
-    where conditions.operator = 'in'
+    where conditions.matches_listed
 
     union all
 
-    -- not_in: a non-null attribute without a hit; every other operator: its match
+    -- every other operator's matches, and a list operator's pairs without a hit
     select
         pairs.lead_id,
         pairs.rule_id,
@@ -160,7 +179,7 @@ matches as (
     from pairs
     left join list_hits
         on
-            pairs.is_not_in
+            pairs.is_list_operator
             and pairs.lead_id = list_hits.lead_id
             and pairs.rule_id = list_hits.rule_id
             and pairs.valid_from = list_hits.valid_from

@@ -1,5 +1,6 @@
 """The command line of `lead-scoring`: argument types, each command's flags, and the options
-they give as typed objects (`BuildOptions`, `RollbackOptions`, `HistoryOptions`)."""
+they give as typed objects (`BuildOptions`, `RollbackOptions`, `HistoryOptions`,
+`CompareOptions`)."""
 
 from __future__ import annotations
 
@@ -201,6 +202,28 @@ def add_history_arguments(parser: argparse.ArgumentParser) -> None:
     add_location_arguments(parser)
 
 
+def add_compare_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags of `lead-scoring compare`."""
+    parser.add_argument(
+        "--rules",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="the proposal: a folder holding any of the rule tables, named as in seeds/ "
+        "(e.g. fit_rules.csv); the others come from seeds/",
+    )
+    parser.add_argument(
+        "--raw-dir",
+        type=Path,
+        metavar="DIR",
+        help="raw tables folder (default: the one the published build was built from)",
+    )
+    add_location_arguments(parser)
+    parser.add_argument(
+        "--verbose", action="store_true", help="print the proposal build's dbt log lines live"
+    )
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     """What `lead-scoring run` was asked to do (its flags)."""
@@ -270,4 +293,25 @@ class HistoryOptions:
     def from_args(cls, args: argparse.Namespace) -> HistoryOptions:
         return cls(
             n=args.n, json=args.json, duckdb_path=args.duckdb_path, project_dir=args.project_dir
+        )
+
+
+@dataclass(frozen=True)
+class CompareOptions:
+    """What `lead-scoring compare` was asked to compare."""
+
+    rules: Path
+    raw_dir: Path | None = None
+    duckdb_path: Path | None = None
+    project_dir: Path | None = None
+    verbose: bool = False
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> CompareOptions:
+        return cls(
+            rules=args.rules,
+            raw_dir=args.raw_dir,
+            duckdb_path=args.duckdb_path,
+            project_dir=args.project_dir,
+            verbose=args.verbose,
         )

@@ -1,8 +1,9 @@
 """`lead-scoring run`: one production build, in named steps (docs/operations.md).
 
-Under the run lock: decide the run's as_of and mode (RunState), check the rule tables and the
-raw data, check source freshness, run one `dbt build` into a fresh file, print the summary,
-publish the build when everything passed (build_publishing.py), and write the run record.
+Under the run lock (build_command.py takes it): decide the run's as_of and mode (RunState),
+check the rule tables and the raw data, check source freshness, run one `dbt build` into a fresh
+file, print the summary, publish the build when everything passed (build_publishing.py), and
+write the run record.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from lead_scoring.arguments import BuildOptions
 from lead_scoring.build_publishing import publish_build
 from lead_scoring.dbt_session import (
     FAILED_STATUSES,
-    PROFILE_DEFAULT_TARGET,
     DbtSession,
     Outcome,
     build_arguments,
@@ -28,7 +28,6 @@ from lead_scoring.dbt_session import (
     exit_code,
     outcomes,
     start_session,
-    target_adapter_type,
     target_storage_version,
 )
 from lead_scoring.exit_codes import ExitCode
@@ -45,26 +44,11 @@ from lead_scoring.incremental import (
     unit_test_fingerprint,
 )
 from lead_scoring.inputs import ensure_demo_data, seed_header_problems
-from lead_scoring.locations import (
-    DUCKDB_PATH_ENV,
-    Locations,
-    export_locations,
-    project_dir,
-    resolve_locations,
-)
-from lead_scoring.lock import (
-    LockHeld,
-    RunLock,
-    describe_holder,
-    lock_failed,
-    lock_holder,
-    locked_out,
-)
-from lead_scoring.run_log import teed_run_with_progress
+from lead_scoring.locations import DUCKDB_PATH_ENV, Locations, export_locations
+from lead_scoring.lock import describe_holder
 from lead_scoring.run_progress import RunProgress
 from lead_scoring.run_state import RunState
 from lead_scoring.summary import (
-    data_quality_lines,
     data_quality_rows,
     dirty_row_totals,
     fatal_lines,
@@ -389,8 +373,8 @@ class BuildRun:
         self.record.update(**run_records.node_records(result.result))
         rows = data_quality_rows(session, nodes)
         self.record.update(dirty_rows=dirty_row_totals(rows))
-        lines = summary_lines(session, self.options, self.state, self.locations, nodes, extra)
-        print("\n".join([*lines, *data_quality_lines(rows)]), flush=True)
+        lines = summary_lines(session, self.options, self.state, self.locations, nodes, extra, rows)
+        print("\n".join(lines), flush=True)
         publishing.release_dbt_duckdb()
         self.refuse_a_build_file_that_could_not_be_written(nodes)
 
@@ -493,74 +477,3 @@ class BuildRun:
         deleted = publishing.prune_builds(self.layout, successful, self.options.keep, protected)
         kept = [run_id for run_id in publishing.build_run_ids(self.layout) if run_id in successful]
         self.record.update(kept_builds=kept, deleted_builds=deleted)
-
-
-def build_command(options: BuildOptions) -> int:
-    """`lead-scoring run`: lock, then the build's steps with the run log and progress display."""
-    locations = resolve_locations(
-        project_dir(options.project_dir), options.raw_dir, options.duckdb_path
-    )
-    layout = publishing.Layout(locations.duckdb_path)
-    if layout.published.is_dir():
-        print(
-            f"The warehouse path {layout.published} is a folder: give the DuckDB file's path "
-            "(--duckdb-path or LEAD_SCORING_DUCKDB_PATH), e.g. "
-            f"{layout.published / 'lead_scoring.duckdb'}.",
-            file=sys.stderr,
-        )
-        return ExitCode.NOT_RUN
-    other = run_records.other_warehouse_in_folder(layout)
-    if other:
-        return run_records.shares_folder(layout, other)
-    run_id = run_records.new_run_id()
-    try:
-        layout.make_folders()
-    except OSError as error:
-        print(
-            f"Could not create the warehouse folders in {layout.folder}: {error}", file=sys.stderr
-        )
-        return ExitCode.NOT_RUN
-    lock = RunLock(layout.lock)
-    try:
-        left_behind = lock.acquire(lock_holder(run_id, "build"))
-    except LockHeld as held:
-        return locked_out(layout, run_id, "build", held)
-    except OSError as error:
-        return lock_failed(layout, error)
-    try:
-        record = start_record(options, locations, layout, run_id)
-        adapter_type = record.data["adapter_type"]
-
-        def work(progress: RunProgress) -> int:
-            build = BuildRun(options, locations, layout, run_id, record, adapter_type, progress)
-            return build.run(left_behind)
-
-        return teed_run_with_progress(layout, record, work, options.verbose)
-    finally:
-        publishing.release_dbt_duckdb()
-        lock.release()
-
-
-def start_record(
-    options: BuildOptions, locations: Locations, layout: publishing.Layout, run_id: str
-) -> run_records.RunRecord:
-    """The build's run record, saved as 'running'."""
-    return run_records.RunRecord.start(
-        layout.runs,
-        run_id,
-        "build",
-        target=options.target or PROFILE_DEFAULT_TARGET,
-        adapter_type=target_adapter_type(options.target, locations.project_dir),
-        raw_dir=str(locations.raw_dir),
-        published_path=str(layout.published),
-        build_path=str(layout.build_file(run_id)),
-        selection=list(options.select) or None,
-        full_refresh=options.full_refresh,
-        hash_pii=options.hash_pii,
-        max_dirty_row_share=options.max_dirty_row_share,
-        log=str(run_records.RunRecord(layout.runs / f"{run_id}.json").log_path),
-        published=False,
-        replace_published=options.replace_published,
-        backfill_path=None,
-        comparison=None,
-    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lead_scoring import build_comparison, publishing, storage_format
-from lead_scoring.dbt_session import PROFILE_DEFAULT_TARGET, dbt_version
+from lead_scoring.dbt_session import dbt_version, target_name
 from lead_scoring.exit_codes import ExitCode
 from lead_scoring.unwritable_folder import unwritable_folder
 
@@ -56,7 +56,7 @@ def stamp(build: BuildRun) -> None:
             "as_of": build.state.as_of,
             "started_at": build.record.data["started_at"],
             "built_at": publishing.utc_now(),
-            "target": options.target or PROFILE_DEFAULT_TARGET,
+            "target": target_name(options.target, build.project),
             "dbt_version": dbt_version(),
             "selection": " ".join(options.select) if options.select else None,
             "hash_pii": options.hash_pii,

@@ -5,6 +5,8 @@
                                     command lines keep working
     lead-scoring history [flags]    the last runs (history.py)
     lead-scoring rollback [flags]   publish a kept build again (rollback.py)
+    lead-scoring compare --rules DIR
+                                    what a proposed rule set would change (compare.py)
 
 A new subcommand is one more entry in COMMANDS: its name, one line of help, the function that
 adds its flags (arguments.py) and the one that runs it with its options.
@@ -21,9 +23,11 @@ from dataclasses import dataclass
 
 from lead_scoring.arguments import (
     BuildOptions,
+    CompareOptions,
     HistoryOptions,
     RollbackOptions,
     add_build_arguments,
+    add_compare_arguments,
     add_history_arguments,
     add_rollback_arguments,
 )
@@ -47,7 +51,7 @@ class Command:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from lead_scoring.build import build_command
+    from lead_scoring.build_command import build_command
 
     return build_command(BuildOptions.from_args(args))
 
@@ -62,6 +66,12 @@ def run_history(args: argparse.Namespace) -> int:
     from lead_scoring.history import history_command
 
     return history_command(HistoryOptions.from_args(args))
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    from lead_scoring.compare import compare_command
+
+    return compare_command(CompareOptions.from_args(args))
 
 
 COMMANDS = {
@@ -85,6 +95,15 @@ COMMANDS = {
         "older than the one published now.",
         add_arguments=add_rollback_arguments,
         run=run_rollback,
+    ),
+    "compare": Command(
+        summary="compare a proposed rule set with the rules in use",
+        description="Build a proposed rule set (a folder of rule tables) over the published "
+        "warehouse's raw data and as_of, into a scratch file that is never published, and "
+        "compare it with the published warehouse: leads meeting the MQL criteria, the backtest's "
+        "precision and recall, the leads gained and lost and why, and how priorities move.",
+        add_arguments=add_compare_arguments,
+        run=run_compare,
     ),
 }
 

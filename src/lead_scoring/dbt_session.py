@@ -6,8 +6,8 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,9 @@ RUN_AS_OF_ENV = "LEAD_SCORING_RUN_AS_OF"
 RUN_INCREMENTAL_SINCE_ENV = "LEAD_SCORING_RUN_INCREMENTAL_SINCE"
 NO_MATCH_IS_AN_ERROR = json.dumps({"error": ["NoNodesForSelectionCriteria"]})
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error", "partial success"})
-# what a build without --target records as its target (the run record, ops.build_info)
+# what a build without --target recorded as its target (the run record, ops.build_info) before
+# builds recorded the name of the profile's default target; also the target when profiles.yml
+# cannot name it
 PROFILE_DEFAULT_TARGET = "profile default"
 
 
@@ -89,6 +91,15 @@ def freshness_arguments(
     if log_path is not None:
         arguments += ["--log-path", str(log_path)]
     return arguments
+
+
+def target_name(target: str | None, project: Path | None = None) -> str:
+    """The name of the target dbt builds: `target`, or the profile's own default target as
+    profiles.yml renders it (e.g. 'duckdb'); PROFILE_DEFAULT_TARGET when it cannot tell."""
+    try:
+        return profile_settings.target_name(target, project)
+    except Exception:
+        return target or PROFILE_DEFAULT_TARGET
 
 
 def target_adapter_type(target: str | None, project: Path | None = None) -> str | None:
@@ -207,6 +218,9 @@ class Outcome:
     relation: str | None
     failures: int | None
     compiled_sql: str | None = None
+    # the node's description and meta in its yml (a test's words, the dirty rows it reports)
+    description: str = ""
+    meta: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -226,6 +240,8 @@ def outcomes(run_result: Any) -> list[Outcome]:
             relation=getattr(result.node, "relation_name", None),
             failures=result.failures,
             compiled_sql=getattr(result.node, "compiled_code", None),
+            description=(getattr(result.node, "description", "") or "").strip(),
+            meta=dict(getattr(getattr(result.node, "config", None), "meta", None) or {}),
         )
         for result in run_result.results
     ]

@@ -26,9 +26,11 @@ class ExitCode(IntEnum):
 
 MEANINGS = {
     ExitCode.SUCCESS: "success: built, every error-level test passed (warnings allowed), "
-    "published; a rollback republished a kept build; history listed the runs",
+    "published; a rollback republished a kept build; history listed the runs; compare built "
+    "and compared the proposal",
     ExitCode.FAILED: "failed: a seed, model, test, hook or the source freshness check failed, "
-    "or the build could not be published; nothing was published",
+    "or the build could not be published, or a compare proposal is invalid; nothing was "
+    "published",
     ExitCode.NOT_RUN: "not run: bad arguments, an unknown target, a project that does not "
     "parse, a raw file or column missing or unreadable, a warehouse folder that cannot be used "
     "(also one that becomes unwritable during the run), or nothing to roll back to",

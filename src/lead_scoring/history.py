@@ -4,6 +4,7 @@ published now."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,12 +42,48 @@ def count_text(counts: Any, *keys: str) -> str:
     return "/".join(str(counts.get(key, 0)) for key in keys)
 
 
-def test_count_text(counts: Any) -> str:
-    """pass/warn/fail, a test that errored (its query failed) counted as failed."""
-    if not isinstance(counts, dict):
+# the record's counts by status of each kind of test, and the kind in its `nodes`
+TEST_KINDS = {
+    "data tests": ("data_test_counts", "test"),
+    "unit tests": ("unit_test_counts", "unit_test"),
+}
+
+
+def kind_counts(data: dict[str, Any], kind: str) -> dict[str, int] | None:
+    """One kind of test's counts by status: the record's own, else counted from its nodes (a
+    record written before data and unit tests were counted apart); None when the record has
+    neither (dbt did not run)."""
+    field, node_kind = TEST_KINDS[kind]
+    if isinstance(data.get(field), dict):
+        return data[field]
+    nodes = data.get("nodes")
+    if not isinstance(nodes, list):
+        return None
+    return dict(Counter(str(node.get("status")) for node in nodes if node.get("kind") == node_kind))
+
+
+def failed_count(counts: dict[str, Any]) -> int:
+    """Tests that failed, a test that errored (its query failed) among them."""
+    return int(counts.get("fail", 0)) + int(counts.get("error", 0))
+
+
+def data_test_text(data: dict[str, Any]) -> str:
+    """pass/warn/fail of the data tests."""
+    counts = kind_counts(data, "data tests")
+    if counts is None:
         return ""
-    failed = int(counts.get("fail", 0)) + int(counts.get("error", 0))
-    return f"{counts.get('pass', 0)}/{counts.get('warn', 0)}/{failed}"
+    return f"{counts.get('pass', 0)}/{counts.get('warn', 0)}/{failed_count(counts)}"
+
+
+def unit_test_text(data: dict[str, Any]) -> str:
+    """pass/fail of the unit tests, or why none ran: a run leaves them out when they passed on
+    its code in the published build, so a count beside 'left out' is no lost test."""
+    counts = kind_counts(data, "unit tests")
+    if counts is None:
+        return ""
+    if not counts:
+        return "left out" if data.get("unit_tests") == "left out" else "none"
+    return f"{counts.get('pass', 0)}/{failed_count(counts)}"
 
 
 def change_text(comparison: dict[str, Any], key: str) -> str:
@@ -83,7 +120,8 @@ def history_row(data: dict[str, Any], published_run_id: str | None) -> dict[str,
         "outcome": outcome,
         "exit": "" if data.get("exit_code") is None else str(data["exit_code"]),
         "models ok/err/skip": count_text(data.get("model_counts"), "success", "error", "skipped"),
-        "tests pass/warn/fail": test_count_text(data.get("test_counts")),
+        "data tests pass/warn/fail": data_test_text(data),
+        "unit tests pass/fail": unit_test_text(data),
         "dropped": "" if dirty.get("dropped") is None else str(dirty["dropped"]),
         "meeting MQL criteria": change_text(comparison, "leads_meeting_mql_criteria"),
         "new MQLs": new_mql_text(data),

@@ -172,7 +172,7 @@ def plan_incremental(
     if info is None and published.is_file():
         return IncrementalPlan(
             None,
-            "the published warehouse could not be read (does a process hold it open read-write?)",
+            "the published warehouse could not be read: does a process hold it open read-write?",
         )
     if info is None:
         return IncrementalPlan(None, "no published warehouse to continue")
@@ -184,14 +184,14 @@ def plan_incremental(
         # its selected tables were rebuilt from newer raw files than the others (the raw events'
         # day sums of chg_raw__events_days among them): only a full build is consistent again
         return IncrementalPlan(
-            None, f"the published warehouse is a --select build ({info['selection']})"
+            None, f"the published warehouse is a --select build of {info['selection']}"
         )
     published_as_of = info.get("as_of")
     if isinstance(published_as_of, datetime) and datetime.fromisoformat(as_of) < (published_as_of):
         return IncrementalPlan(None, f"as_of is earlier than the published {published_as_of}")
     if info.get("hash_pii"):
         return IncrementalPlan(
-            None, "the published warehouse holds the marts only (--hash-pii): nothing to continue"
+            None, "the published warehouse holds the marts only, by --hash-pii: nothing to continue"
         )
     latest = watermark(published)
     if latest is None:

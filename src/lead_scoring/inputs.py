@@ -80,7 +80,7 @@ def ensure_demo_data(locations: Locations, demo_leads: int | None) -> None:
         f"per lead, seed {DEMO_SEED}, ending {end_date}).",
         flush=True,
     )
-    from lead_scoring.generate_demo_data import generate  # numpy: only when it is needed
+    from lead_scoring.demo_data.generator import generate  # numpy: only when it is needed
 
     rows = generate(
         out_dir=locations.raw_dir,

@@ -55,18 +55,36 @@ def render(value: Any) -> Any:
     return environment.from_string(value).render(env_var=env_var).strip()
 
 
-def output(target: str | None = None, project: Path | None = None) -> dict[str, Any]:
-    """The output `target` of the profile (None: the profile's own `target`), not yet rendered:
-    render() the values needed, so an unset variable elsewhere in it does not matter.
+def profile(project: Path | None = None) -> dict[str, Any]:
+    """The project's profile in profiles.yml, not yet rendered.
 
     `project`: the dbt project whose profiles.yml is read (default: locations.project_dir()).
     """
     import yaml
 
     profiles = (project or project_dir()) / PROFILES_FILE
-    profile = yaml.safe_load(profiles.read_text())[PROFILE_NAME]
-    name = target or render(profile.get("target", "default"))
-    outputs = profile.get("outputs", {})
+    return yaml.safe_load(profiles.read_text())[PROFILE_NAME]
+
+
+def default_target(settings: dict[str, Any]) -> str:
+    """The profile's own `target`, rendered (dbt's 'default' when it names none)."""
+    return str(render(settings.get("target", "default")))
+
+
+def target_name(target: str | None = None, project: Path | None = None) -> str:
+    """`target`, or the default target of the project's profile."""
+    return target or default_target(profile(project))
+
+
+def output(target: str | None = None, project: Path | None = None) -> dict[str, Any]:
+    """The output `target` of the profile (None: the profile's own `target`), not yet rendered:
+    render() the values needed, so an unset variable elsewhere in it does not matter.
+
+    `project`: the dbt project whose profiles.yml is read (default: locations.project_dir()).
+    """
+    settings = profile(project)
+    name = target or default_target(settings)
+    outputs = settings.get("outputs", {})
     if name not in outputs:
         raise ProfileError(f"profiles.yml has no target {name!r} (it has {', '.join(outputs)})")
     return outputs[name]

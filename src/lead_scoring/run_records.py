@@ -207,11 +207,14 @@ def node_records(run_result: Any) -> dict[str, Any]:
                     "message": (result.message or "").strip(),
                 }
             )
-    tests = counts.get("test", Counter()) + counts.get("unit_test", Counter())
+    data_tests, unit_tests = counts.get("test", Counter()), counts.get("unit_test", Counter())
     return {
         "model_counts": dict(counts.get("model", Counter())),
         "seed_counts": dict(counts.get("seed", Counter())),
-        "test_counts": dict(tests),
+        # both kinds together, as records before the two were kept apart have them
+        "test_counts": dict(data_tests + unit_tests),
+        "data_test_counts": dict(data_tests),
+        "unit_test_counts": dict(unit_tests),
         "test_problems": problems,
         "models": [entry for entry in nodes if entry["kind"] == "model"],
         "nodes": [entry for entry in nodes if entry["kind"] != "model"],

@@ -5,6 +5,8 @@ time, written straight from the spec (§4, §5) and docs/semantics.md.
 """
 
 from .model import (
+    FIT_OPERATORS,
+    NUMERIC_ATTRIBUTES,
     Account,
     Band,
     Contribution,
@@ -34,6 +36,8 @@ from .model import (
 from .seeds import read_rules
 
 __all__ = [
+    "FIT_OPERATORS",
+    "NUMERIC_ATTRIBUTES",
     "Account",
     "Band",
     "Contribution",

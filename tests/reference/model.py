@@ -263,9 +263,36 @@ TEXT_ATTRIBUTES = (
     "account_country",
 )
 NUMERIC_ATTRIBUTES = ("employee_count", "annual_revenue")
-TEXT_ONLY_OPERATORS = ("contains", "not_contains")
-NUMERIC_ONLY_OPERATORS = ("gte", "gt", "lte", "lt", "between")
-ANY_TYPE_OPERATORS = ("equals", "not_equals", "in", "not_in", "is_null", "is_not_null")
+
+
+@dataclass(frozen=True)
+class FitOperator:
+    """What a fit operator applies to and takes; its predicate is written out in fit_matches.
+
+    The twin of its definition in macros/scoring/fit_operators.sql, written independently:
+    tests/test_fit_operators.py checks that both know the same operators, kinds and values.
+    """
+
+    kinds: tuple[str, ...]  # 'text', 'number'
+    value: str  # 'none' (empty), 'one', 'list' ('|'-separated) or 'bounds' ('low | high')
+
+
+BOTH_KINDS = ("text", "number")
+FIT_OPERATORS = {
+    "equals": FitOperator(BOTH_KINDS, "one"),
+    "not_equals": FitOperator(BOTH_KINDS, "one"),
+    "in": FitOperator(BOTH_KINDS, "list"),
+    "not_in": FitOperator(BOTH_KINDS, "list"),
+    "contains": FitOperator(("text",), "one"),
+    "not_contains": FitOperator(("text",), "one"),
+    "gte": FitOperator(("number",), "one"),
+    "gt": FitOperator(("number",), "one"),
+    "lte": FitOperator(("number",), "one"),
+    "lt": FitOperator(("number",), "one"),
+    "between": FitOperator(("number",), "bounds"),
+    "is_null": FitOperator(BOTH_KINDS, "none"),
+    "is_not_null": FitOperator(BOTH_KINDS, "none"),
+}
 
 
 def email_domain(email: str | None) -> str | None:
@@ -318,20 +345,22 @@ def fit_matches(rule: FitRule, attributes: dict[str, Any]) -> bool:
     is_numeric = attribute in NUMERIC_ATTRIBUTES
     if attribute not in TEXT_ATTRIBUTES and not is_numeric:
         raise ValueError(f"fit rule {rule.rule_id}: unknown attribute {attribute!r}")
-    if operator not in TEXT_ONLY_OPERATORS + NUMERIC_ONLY_OPERATORS + ANY_TYPE_OPERATORS:
+    if operator not in FIT_OPERATORS:
         raise ValueError(f"fit rule {rule.rule_id}: unknown operator {operator!r}")
-    if is_numeric and operator in TEXT_ONLY_OPERATORS:
-        raise ValueError(f"fit rule {rule.rule_id}: {operator} on numeric {attribute}")
-    if not is_numeric and operator in NUMERIC_ONLY_OPERATORS:
-        raise ValueError(f"fit rule {rule.rule_id}: {operator} on text {attribute}")
+    kind = "number" if is_numeric else "text"
+    if kind not in FIT_OPERATORS[operator].kinds:
+        raise ValueError(f"fit rule {rule.rule_id}: {operator} on {kind} attribute {attribute}")
+    takes_a_value = FIT_OPERATORS[operator].value != "none"
+    if takes_a_value and rule.value is None:
+        raise ValueError(f"fit rule {rule.rule_id}: {operator} needs a value")
+    if not takes_a_value and rule.value is not None:
+        raise ValueError(f"fit rule {rule.rule_id}: {operator} takes no value")
 
     actual = attributes[attribute]
     if operator == "is_null":
         return actual is None
     if operator == "is_not_null":
         return actual is not None
-    if rule.value is None:
-        raise ValueError(f"fit rule {rule.rule_id}: {operator} needs a value")
     if is_numeric:
         return _numeric_matches(rule, actual)
     return _text_matches(rule, actual)
@@ -341,9 +370,10 @@ def _numeric_matches(rule: FitRule, actual: Any) -> bool:
     """A numeric attribute against the rule's number(s); the rule's value is checked first."""
     operator = rule.operator
     items = [_number(item, rule) for item in _split(rule.value or "")]
-    if operator == "between" and len(items) != 2:
-        raise ValueError(f"fit rule {rule.rule_id}: between needs 'low | high'")
-    if operator not in ("in", "not_in", "between") and len(items) != 1:
+    value = FIT_OPERATORS[operator].value
+    if value == "bounds" and len(items) != 2:
+        raise ValueError(f"fit rule {rule.rule_id}: {operator} needs 'low | high'")
+    if value == "one" and len(items) != 1:
         raise ValueError(f"fit rule {rule.rule_id}: {operator} takes one number")
     if actual is None:
         # A null attribute matches only is_null; not_* operators do not match a null.

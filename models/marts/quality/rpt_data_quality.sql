@@ -1,6 +1,7 @@
 {#-
     What the run did with dirty raw rows (docs/semantics.md §1): one row per raw table and issue,
-    with the action taken: 'dropped', 'flagged' (kept) or 'ignored' (stamped after as_of).
+    with the action taken: 'dropped', 'flagged' (kept) or 'ignored' (stamped after as_of), and
+    the issue in words, which the run summary prints as they are.
 -#}
 with
 
@@ -159,13 +160,89 @@ counted as (
     group by source_table, issue
 ),
 
+-- the column each raw table's key is in, for the words about keys
+key_columns as (
+    select
+        'leads' as source_table,
+        'lead_id' as key_column
+    union all
+    select
+        'accounts',
+        'account_id'
+    union all
+    select
+        'events',
+        'event_id'
+    union all
+    select
+        'sales_dispositions',
+        'disposition_id'
+    union all
+    select
+        'opportunities',
+        'opportunity_id'
+),
+
+-- each issue in words, read after the table's name: '383 events repeat the event_id of ...'.
+-- An issue without words here is null, which a data test reports.
+described as (
+    select
+        counted.source_table,
+        counted.issue,
+        counted.action,
+        counted.row_count,
+        case counted.issue
+            ---------- dropped
+            when 'null_key' then 'have no ' || key_columns.key_column
+            when 'duplicate_key'
+                then
+                    'repeat the ' || key_columns.key_column
+                    || ' of another row: the earliest row of each is kept'
+            when 'null_created_at' then 'have no created_at'
+            when 'unparseable_created_at' then 'have a created_at that is not a timestamp'
+            when 'null_occurred_at' then 'have no occurred_at'
+            when 'unparseable_occurred_at' then 'have an occurred_at that is not a timestamp'
+            when 'null_decided_at' then 'have no decided_at'
+            when 'unparseable_decided_at' then 'have a decided_at that is not a timestamp'
+            when 'unknown_status' then 'have a status other than accepted, recycled or disqualified'
+            when 'unknown_lead' then 'name a lead_id that is not in leads'
+            ---------- ignored
+            when 'after_as_of' then 'are stamped after as_of: a later run counts them'
+            when 'lead_after_as_of'
+                then 'belong to a lead created after as_of: a later run counts them'
+            ---------- flagged
+            when 'unknown_account'
+                then 'name an account_id that is not in accounts: kept, without account attributes'
+            when 'unknown_event_type'
+                then 'have an event_type that no engagement rule names: kept, they score nothing'
+            when 'before_lead_created'
+                then 'are stamped before their lead was created: kept, they take effect at its creation'
+            when 'closed_before_created'
+                then 'closed before they were created: kept, the close takes effect at the creation'
+            when 'won_without_closed_at' then 'are won but have no closed_at: kept, treated as open'
+            when 'unparseable_employee_count'
+                then 'have an employee_count that is not a whole number: kept, read as empty'
+            when 'unparseable_annual_revenue'
+                then 'have an annual_revenue that is not a number: kept, read as empty'
+            when 'unparseable_amount' then 'have an amount that is not a number: kept, read as empty'
+            when 'unparseable_is_won'
+                then 'have an is_won that is not true or false: kept, read as open'
+            when 'unparseable_closed_at'
+                then 'have a closed_at that is not a timestamp: kept, read as open'
+        end as description
+    from counted
+    left join key_columns
+        on counted.source_table = key_columns.source_table
+),
+
 final as (
     select
         source_table,
         issue,
         action,
-        row_count
-    from counted
+        row_count,
+        description
+    from described
 )
 
 select * from final

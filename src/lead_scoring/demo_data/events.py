@@ -1,0 +1,282 @@
+"""The demo's events: each lead's milestones, background activity and re-engagement.
+
+Events cluster around an engagement peak after a lead's ``created_at``; some anonymous page
+views come a few days before it. Milestones (webinars, trials, hand-raises, unsubscribes,
+bounces) follow from a lead's intent and fit, background events fill up the requested mean.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lead_scoring.demo_data.dirt import dirty_events
+from lead_scoring.demo_data.frame import Frame
+from lead_scoring.demo_data.leads import LeadState
+from lead_scoring.demo_data.sampling import fold_into, secs, sigmoid, weights
+from lead_scoring.demo_data.vocabulary import (
+    BACKGROUND_MIX,
+    BROWSE,
+    CONTACT_SALES,
+    CONTENT_DOWNLOAD,
+    DEMO_REQUEST,
+    EMAIL_BOUNCE,
+    EMAIL_CAMPAIGNS,
+    EMAIL_CLICK,
+    EMAIL_OPEN,
+    FORM_SUBMIT,
+    PAGE_VIEW,
+    PATH_OFFSET,
+    PATHS,
+    QUOTE_REQUEST,
+    TRIAL_STARTED,
+    UNSUBSCRIBE,
+    WEBINAR_ATTENDED,
+    WEBINAR_CAMPAIGN_FIRST,
+    WEBINAR_REGISTERED,
+)
+
+
+def event_frame(
+    lead: np.ndarray, etype: np.ndarray, ts: np.ndarray, url: np.ndarray, camp: np.ndarray
+) -> Frame:
+    return Frame(
+        {
+            "lead": lead.astype(np.int64),
+            "etype": etype.astype(np.int16),
+            "ts": ts.astype(np.int64),
+            "url": url.astype(np.int32),
+            "camp": camp.astype(np.int32),
+        }
+    )
+
+
+def pick_paths(rng: np.random.Generator, category: str, n: int) -> np.ndarray:
+    return PATH_OFFSET[category] + rng.integers(0, len(PATHS[category]), n)
+
+
+def browse_urls(
+    rng: np.random.Generator, p_pricing: np.ndarray, p_careers: np.ndarray
+) -> np.ndarray:
+    """Url codes of page views, given each view's chance of pricing and careers pages."""
+    n = p_pricing.size
+    u = rng.random(n)
+    url = np.empty(n, dtype=np.int64)
+    pricing = u < p_pricing
+    careers = ~pricing & (u < p_pricing + p_careers)
+    rest = ~pricing & ~careers
+    url[pricing] = pick_paths(rng, "pricing", pricing.sum())
+    url[careers] = pick_paths(rng, "careers", careers.sum())
+    cat = rng.choice(len(BROWSE), rest.sum(), p=weights([b[1] for b in BROWSE]))
+    rest_url = np.empty(cat.size, dtype=np.int64)
+    for i, (name, _) in enumerate(BROWSE):
+        sel = cat == i
+        rest_url[sel] = pick_paths(rng, name, sel.sum())
+    url[rest] = rest_url
+    return url
+
+
+@dataclass
+class Milestones:
+    """Per-lead times (or -1) of the engagement milestones that matter downstream."""
+
+    peak: np.ndarray
+    last_key: np.ndarray  # end of the engagement peak
+    hand_raise: np.ndarray  # contact_sales / demo_request / quote_request time or -1
+
+
+def milestone_events(
+    rng: np.random.Generator, s: LeadState, end: int
+) -> tuple[list[Frame], Milestones]:
+    n = s.num.size
+    z, fit = s.intent, s.fit
+    fitz = np.clip((fit - 20) / 20, -1.5, 1.5)
+    peak = s.created + secs(rng.gamma(1.5, 8.0, n))
+    peak = np.minimum(peak, end)
+    frames: list[Frame] = []
+    last_key = np.minimum(peak + secs(5), end)
+    hand_raise = np.full(n, -1, dtype=np.int64)
+    none = np.full(n, -1)
+
+    def add(
+        etype: int, p: np.ndarray, offset_days: np.ndarray, url: np.ndarray, camp: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Give each lead the event with probability ``p``, ``offset_days`` from its peak."""
+        hit = rng.random(n) < p
+        idx = np.flatnonzero(hit)
+        ts = peak[idx] + secs(offset_days[idx])
+        fold_into(ts, s.created[idx], np.full(idx.size, end), rng)
+        frames.append(event_frame(idx, np.full(idx.size, etype), ts, url[idx], camp[idx]))
+        return idx, ts
+
+    web_p = sigmoid(-2.0 + 0.8 * z + 2.2 * s.webinar_source)
+    web_camp = WEBINAR_CAMPAIGN_FIRST + rng.integers(0, 2, n)
+    web_url = pick_paths(rng, "webinar", n)
+    reg_idx, reg_ts = add(WEBINAR_REGISTERED, web_p, rng.normal(-3, 4, n), web_url, web_camp)
+    att = rng.random(reg_idx.size) < 0.5 + 0.1 * np.clip(z[reg_idx], -1, 2)
+    a_idx = reg_idx[att]
+    a_ts = np.minimum(reg_ts[att] + secs(rng.uniform(1, 10, a_idx.size)), end)
+    frames.append(
+        event_frame(
+            a_idx, np.full(a_idx.size, WEBINAR_ATTENDED), a_ts, web_url[a_idx], web_camp[a_idx]
+        )
+    )
+    last_key[a_idx] = np.maximum(last_key[a_idx], a_ts)
+
+    add(
+        CONTENT_DOWNLOAD,
+        sigmoid(-1.6 + 0.6 * z),
+        rng.normal(-4, 5, n),
+        pick_paths(rng, "resources", n),
+        none,
+    )
+    t_idx, t_ts = add(
+        TRIAL_STARTED,
+        sigmoid(-3.4 + 1.0 * z + 0.6 * fitz),
+        rng.normal(1, 3, n),
+        pick_paths(rng, "signup", n),
+        none,
+    )
+    last_key[t_idx] = np.maximum(last_key[t_idx], t_ts)
+
+    hr_base = -4.9 + 1.15 * z + 0.9 * fitz - 1.5 * s.bad_fit
+    for etype, shift, category in (
+        (CONTACT_SALES, 0.0, "contact_sales"),
+        (DEMO_REQUEST, -0.1, "demo"),
+        (QUOTE_REQUEST, -1.4, "quote"),
+    ):
+        idx, ts = add(
+            etype,
+            sigmoid(hr_base + shift),
+            rng.normal(3, 3, n),
+            pick_paths(rng, category, n),
+            none,
+        )
+        first = np.where(hand_raise[idx] < 0, ts, np.minimum(hand_raise[idx], ts))
+        hand_raise[idx] = first
+        last_key[idx] = np.maximum(last_key[idx], ts)
+
+    add(
+        UNSUBSCRIBE,
+        sigmoid(-3.2 - 0.6 * z),
+        rng.uniform(5, 120, n),
+        none,
+        rng.integers(0, EMAIL_CAMPAIGNS, n),
+    )
+    add(
+        EMAIL_BOUNCE,
+        np.full(n, 0.025),
+        rng.uniform(-10, 60, n),
+        none,
+        rng.integers(0, EMAIL_CAMPAIGNS, n),
+    )
+    return frames, Milestones(peak, last_key, hand_raise)
+
+
+def background_events(
+    rng: np.random.Generator,
+    s: LeadState,
+    m: Milestones,
+    counts: np.ndarray,
+    end: int,
+) -> Frame:
+    """Page views, e-mail opens / clicks, form fills and downloads around each lead's peak."""
+    n = s.num.size
+    lead = np.repeat(np.arange(n), counts)
+    k = lead.size
+    z = s.intent[lead]
+    created = s.created[lead]
+    # Type mix per event from its lead's intent.
+    base = np.array([b[1] for b in BACKGROUND_MIX])
+    slope = np.array([b[2] for b in BACKGROUND_MIX])
+    w = base[None, :] * np.exp(slope[None, :] * np.clip(s.intent, -2.5, 2.5)[:, None])
+    cum = np.cumsum(w / w.sum(axis=1, keepdims=True), axis=1)
+    pick = (rng.random(k)[:, None] > cum[lead]).sum(axis=1)
+    etype = np.array([b[0] for b in BACKGROUND_MIX])[np.minimum(pick, len(BACKGROUND_MIX) - 1)]
+
+    # Timing: anonymous visits before sign-up, a burst around the peak, a long tail of e-mail.
+    u = rng.random(k)
+    spread = rng.uniform(3, 20, n)[lead]
+    ts = np.where(
+        u < 0.06,
+        created - secs(rng.uniform(0.02, 6, k)),
+        np.where(
+            u < 0.55,
+            m.peak[lead] + secs(rng.normal(0, 1, k) * spread),
+            created + secs(rng.exponential(90, k)),
+        ),
+    )
+    pre = u < 0.06
+    etype[pre] = PAGE_VIEW
+    post = ~pre
+    ts_post = ts[post]
+    fold_into(ts_post, created[post], np.full(ts_post.size, end), rng)
+    ts[post] = ts_post
+
+    url = np.full(k, -1, dtype=np.int64)
+    camp = np.full(k, -1, dtype=np.int64)
+    pv = etype == PAGE_VIEW
+    p_pricing = np.clip(0.025 * np.exp(0.8 * np.clip(z, -3, 3)), 0, 0.3)
+    p_careers = np.where(s.job_seeker[lead], 0.25, 0.004)
+    url[pv] = browse_urls(rng, p_pricing[pv], p_careers[pv])
+    click = etype == EMAIL_CLICK
+    url[click] = browse_urls(rng, p_pricing[click], np.zeros(click.sum()))
+    form = etype == FORM_SUBMIT
+    url[form] = pick_paths(rng, "contact", form.sum())
+    dl = etype == CONTENT_DOWNLOAD
+    url[dl] = pick_paths(rng, "resources", dl.sum())
+    mail = (etype == EMAIL_OPEN) | click
+    camp[mail] = rng.integers(0, EMAIL_CAMPAIGNS, mail.sum())
+    return event_frame(lead, etype, ts, url, camp)
+
+
+def reengagement_events(
+    rng: np.random.Generator, idx: np.ndarray, start: np.ndarray, end: int
+) -> tuple[Frame, np.ndarray]:
+    """A second burst of engagement for recycled leads; returns events and burst ends."""
+    counts = rng.integers(3, 13, idx.size)
+    lead = np.repeat(idx, counts)
+    burst_start = np.repeat(start, counts)
+    ts = burst_start + secs(rng.uniform(0, 14, lead.size))
+    fold_into(ts, burst_start, np.full(lead.size, end), rng)
+    etype = rng.choice(
+        [PAGE_VIEW, EMAIL_CLICK, FORM_SUBMIT, CONTENT_DOWNLOAD, DEMO_REQUEST],
+        lead.size,
+        p=[0.6, 0.2, 0.1, 0.08, 0.02],
+    )
+    url = np.full(lead.size, -1, dtype=np.int64)
+    pv = (etype == PAGE_VIEW) | (etype == EMAIL_CLICK)
+    url[pv] = browse_urls(rng, np.full(pv.sum(), 0.3), np.zeros(pv.sum()))
+    url[etype == FORM_SUBMIT] = pick_paths(rng, "contact", (etype == FORM_SUBMIT).sum())
+    url[etype == CONTENT_DOWNLOAD] = pick_paths(rng, "resources", (etype == CONTENT_DOWNLOAD).sum())
+    url[etype == DEMO_REQUEST] = pick_paths(rng, "demo", (etype == DEMO_REQUEST).sum())
+    camp = np.where(etype == EMAIL_CLICK, rng.integers(0, EMAIL_CAMPAIGNS, lead.size), -1)
+    burst_end = np.full(idx.size, -1, dtype=np.int64)
+    np.maximum.at(burst_end, np.searchsorted(idx, lead), ts)
+    return event_frame(lead, etype, ts, url, camp), burst_end
+
+
+def event_counts(rng: np.random.Generator, s: LeadState, mean_background: float) -> np.ndarray:
+    """Background events per lead: ``mean_background`` on average, more with more intent."""
+    mult = rng.gamma(1.2, 1 / 1.2, s.num.size) * np.exp(0.35 * np.clip(s.intent, -3, 3))
+    mult /= mult.mean()
+    return rng.poisson(np.maximum(mean_background, 0) * mult)
+
+
+def finish_events(
+    rng: np.random.Generator, ev: Frame, s: LeadState, first_id: int, end: int, dirt: bool
+) -> Frame:
+    """Sort a chunk's events, number them and, with ``dirt``, make some dirty; returns the rows
+    to write."""
+    order = np.lexsort((ev.cols["ts"], ev.cols["lead"]))
+    ev = ev.take(order)
+    k = len(ev)
+    ev.cols["lead"] = s.num[ev.cols["lead"]]
+    ev.cols["id"] = first_id + np.arange(k, dtype=np.int64)
+    flags = {name: np.zeros(k, dtype=bool) for name in ("ts_null", "blank_url", "blank_camp")}
+    ev.cols.update(flags)
+    ev.cols["type_var"] = np.zeros(k, dtype=np.int8)
+    if not dirt or k == 0:
+        return ev
+    return dirty_events(rng, ev, first_id, end)

@@ -1,0 +1,186 @@
+"""The demo data's vocabularies: the values the generator draws codes for, and their weights.
+
+Clean values are lower-case (codes upper-case); dirt.py says how some are made dirty. The
+generator works on integer codes that index these lists; files.py turns them into text.
+"""
+
+from __future__ import annotations
+
+SITE = "https://www.acme-analytics.example"
+
+
+def words(text: str) -> list[str]:
+    """Split a space-separated vocabulary."""
+    return text.split()
+
+
+# (country, weight); the first eight are the target markets.
+COUNTRIES = [
+    ("US", 40), ("GB", 12), ("DE", 9), ("CA", 6), ("FR", 5), ("NL", 4), ("SE", 3), ("AU", 4),
+    ("IN", 5), ("BR", 3), ("JP", 2), ("ES", 2), ("IT", 1.5), ("SG", 1), ("MX", 1), ("PL", 1),
+    ("ZA", 0.5),
+]  # fmt: skip
+TARGET_COUNTRIES = 8
+
+# (industry, weight, target industry?, excluded?)
+INDUSTRIES = [
+    ("software", 24, True, False), ("financial services", 13, True, False),
+    ("healthcare", 11, True, False), ("manufacturing", 11, True, False),
+    ("retail", 10, False, False), ("education", 8, False, False),
+    ("government", 5, False, True), ("professional services", 8, False, False),
+    ("media", 5, False, False), ("telecommunications", 5, False, False),
+]  # fmt: skip
+
+# (title, weight, seniority points, flags) flags: s = student, j = job seeker (careers pages)
+JOB_TITLES = [
+    ("Chief Marketing Officer", 1.0, 20, ""), ("Chief Revenue Officer", 0.6, 20, ""),
+    ("Chief Data Officer", 0.4, 20, ""), ("Chief Technology Officer", 0.5, 20, ""),
+    ("Chief Executive Officer", 0.5, 20, ""),
+    ("VP Marketing", 1.5, 20, ""), ("VP of Sales", 1.0, 20, ""),
+    ("Vice President, Revenue Operations", 0.7, 20, ""), ("Vice President of Data", 0.5, 20, ""),
+    ("Director of Marketing", 3.0, 15, ""), ("Marketing Operations Director", 1.5, 15, ""),
+    ("Director, Demand Generation", 1.5, 15, ""), ("Sales Director", 1.5, 15, ""),
+    ("Director of Analytics", 1.0, 15, ""),
+    ("Head of Growth", 1.5, 15, ""), ("Head of Marketing", 1.5, 15, ""),
+    ("Head of Data", 1.0, 15, ""), ("Head of Sales Operations", 1.0, 15, ""),
+    ("Marketing Manager", 6.0, 8, ""), ("Marketing Operations Manager", 4.0, 8, ""),
+    ("Demand Generation Manager", 3.0, 8, ""), ("Sales Manager", 3.0, 8, ""),
+    ("Product Manager", 2.0, 8, ""), ("Engineering Manager", 1.5, 8, ""),
+    ("Marketing Analyst", 5.0, 0, ""), ("Data Analyst", 5.0, 0, "j"),
+    ("Business Analyst", 3.0, 0, ""), ("Sales Operations Analyst", 2.0, 0, ""),
+    ("Software Engineer", 5.0, 0, "j"), ("Data Engineer", 4.0, 0, "j"),
+    ("Analytics Engineer", 2.0, 0, "j"), ("Solutions Engineer", 1.0, 0, ""),
+    ("Marketing Specialist", 4.0, 0, ""), ("Marketing Coordinator", 3.0, 0, ""),
+    ("Sales Development Representative", 4.0, 0, ""), ("Account Executive", 3.0, 0, ""),
+    ("Consultant", 3.0, 0, ""), ("Founder", 1.5, 0, ""), ("Owner", 1.0, 0, ""),
+    ("Student", 2.0, 0, "sj"), ("Graduate Student", 1.0, 0, "sj"), ("MBA Student", 0.7, 0, "sj"),
+    ("Marketing Intern", 1.2, 0, "j"), ("Data Science Intern", 0.8, 0, "j"),
+]  # fmt: skip
+
+# (lead source, weight, intent shift)
+LEAD_SOURCES = [
+    ("organic_search", 22, 0.0), ("paid_search", 15, 0.1), ("paid_social", 10, -0.3),
+    ("referral", 6, 0.5), ("webinar", 10, 0.2), ("event", 7, 0.1),
+    ("content_syndication", 15, -0.5), ("direct", 15, 0.3),
+]  # fmt: skip
+REFERRAL = 3
+WEBINAR_SOURCE = 4
+
+FREE_MAIL = ["gmail.com", "yahoo.com", "hotmail.com", "outlook.com"]
+COMPETITORS = ["rivalscore.example", "leadmagnet.example"]
+
+FIRST_NAMES = words(
+    "james mary john patricia robert jennifer michael linda david elizabeth william barbara "
+    "richard susan joseph jessica thomas sarah charles karen daniel lisa matthew nancy anthony "
+    "sandra mark ashley priya rahul wei li yuki hiro lukas anna sofia lars emma noah olivia "
+    "liam mia lucas chloe hugo lea finn ines mateo camila"
+)
+LAST_NAMES = words(
+    "smith johnson williams brown jones garcia miller davis rodriguez martinez hernandez lopez "
+    "wilson anderson thomas taylor moore jackson martin lee thompson white harris clark lewis "
+    "walker young allen king wright scott green baker adams nelson hill patel sharma kumar "
+    "chen wang tanaka suzuki muller schmidt schneider dubois lefevre jansen devries andersson"
+)
+
+ACCOUNT_ADJ = words(
+    "Blue Bright North South East West Silver Golden Red Green Iron Summit Clear Swift Nova "
+    "Prime Apex Vertex Pioneer Harbor Cedar Maple Oak Pine River Lake Stone Crystal Lunar Solar "
+    "Polar Urban Global United First Atlas Orion Vector Quantum Zenith"
+)
+ACCOUNT_NOUN = words(
+    "Peak Ridge Bay Field Bridge Point Path Wave Stream Forge Works Labs Gate Tower Line Grid "
+    "Core Hub Base Loop Leaf Rock Port Crest Vale Haven Shore Falls Trail Spring Harvest Signal "
+    "Pulse Beacon Anchor Compass Arrow Circle Square Matrix"
+)
+ACCOUNT_KIND = words(
+    "Systems Analytics Software Health Bank Capital Logistics Manufacturing Retail Media "
+    "Partners Group"
+)
+OTHER_DOMAIN_WORDS = words("mail corp biz studio consulting digital ventures solutions")
+
+# Event types: the first 13 are the known ones; then unknown ones (dirt).
+EVENT_TYPES = [
+    "page_view", "email_open", "email_click", "form_submit", "content_download",
+    "webinar_registered", "webinar_attended", "trial_started", "contact_sales",
+    "demo_request", "quote_request", "unsubscribe", "email_bounce",
+    "chat_started", "video_played", "g2_profile_view",
+]  # fmt: skip
+(
+    PAGE_VIEW, EMAIL_OPEN, EMAIL_CLICK, FORM_SUBMIT, CONTENT_DOWNLOAD, WEBINAR_REGISTERED,
+    WEBINAR_ATTENDED, TRIAL_STARTED, CONTACT_SALES, DEMO_REQUEST, QUOTE_REQUEST, UNSUBSCRIBE,
+    EMAIL_BOUNCE, UNKNOWN_FIRST,
+) = range(14)  # fmt: skip
+N_UNKNOWN_TYPES = len(EVENT_TYPES) - UNKNOWN_FIRST
+
+# Background (non-milestone) event mix: (type, base weight, intent slope)
+BACKGROUND_MIX = [
+    (PAGE_VIEW, 0.56, 0.0), (EMAIL_OPEN, 0.26, -0.3), (EMAIL_CLICK, 0.08, 0.3),
+    (FORM_SUBMIT, 0.015, 0.6), (CONTENT_DOWNLOAD, 0.03, 0.4),
+]  # fmt: skip
+
+# Site paths by category; an url code indexes the flattened list.
+PATHS: dict[str, list[str]] = {
+    "home": ["/", "/?utm_source=google&utm_medium=cpc", "/?ref=newsletter"],
+    "blog": [
+        f"/blog/{s}"
+        for s in (
+            "what-is-lead-scoring", "mql-vs-sql", "b2b-attribution-guide",
+            "marketing-ops-checklist", "data-warehouse-for-marketers", "intent-signals-101",
+            "dbt-for-revops", "funnel-benchmarks-2025", "account-based-marketing",
+            "customer-data-platforms-compared", "building-a-lead-model", "webinar-recap-q3",
+        )
+    ],
+    "product": [
+        "/product", "/product/lead-scoring", "/product/attribution", "/product/dashboards",
+        "/product/integrations", "/product/security", "/features", "/how-it-works",
+    ],
+    "docs": [
+        f"/docs/{s}"
+        for s in (
+            "getting-started", "api", "api/authentication", "sdk/python", "connectors/salesforce",
+            "connectors/hubspot", "scoring-rules", "faq",
+        )
+    ],
+    "pricing": ["/pricing", "/pricing?plan=team", "/pricing?plan=enterprise", "/pricing/compare"],
+    "careers": ["/careers", "/careers/data-engineer", "/careers/account-executive"],
+    "other": ["/customers", "/customers/case-study-northwind", "/about", "/integrations"],
+    "resources": [
+        f"/resources/{s}"
+        for s in ("lead-scoring-playbook", "state-of-revops-2025", "roi-calculator", "mql-template")
+    ],
+    "contact_sales": ["/contact-sales"],
+    "demo": ["/demo", "/book-a-demo"],
+    "signup": ["/signup", "/trial"],
+    "quote": ["/pricing/quote"],
+    "webinar": ["/webinars/scoring-masterclass", "/webinars/revops-live", "/webinars/q-and-a"],
+    "contact": ["/contact"],
+}  # fmt: skip
+PATH_LIST = [p for paths in PATHS.values() for p in paths]
+PATH_OFFSET: dict[str, int] = {}
+_offset = 0
+for _category, _paths in PATHS.items():
+    PATH_OFFSET[_category] = _offset
+    _offset += len(_paths)
+# Browsing categories and base weights (pricing and careers are set per lead).
+BROWSE = [("home", 0.20), ("blog", 0.33), ("product", 0.20), ("docs", 0.10), ("other", 0.09)]
+
+CAMPAIGNS = [
+    "newsletter", "product-update", "nurture-1", "nurture-2", "nurture-3", "event-followup",
+    "trial-onboarding", "webinar-invite", "webinar-scoring-masterclass", "webinar-revops-live",
+    "content-syndication-q", "abm-enterprise",
+]  # fmt: skip
+EMAIL_CAMPAIGNS = 8  # the first eight are e-mail programs
+WEBINAR_CAMPAIGN_FIRST = 8
+
+STATUSES = ["accepted", "recycled", "disqualified", "pending"]
+ACCEPTED, RECYCLED, DISQUALIFIED, PENDING = range(4)
+REASONS = [
+    "meeting booked", "budget and timeline confirmed", "active evaluation", "qualified by SDR",
+    "no response", "timing - revisit next quarter", "no budget this year", "went with nurture",
+    "student", "competitor", "public sector - not served", "company too small",
+    "fake or spam details", "job seeker", "no fit",
+    "awaiting SDR review",
+]  # fmt: skip
+REASON_ACCEPTED = (0, 4)
+REASON_RECYCLED = (4, 8)
+R_STUDENT, R_COMPETITOR, R_PUBLIC, R_SMALL, R_SPAM, R_JOBSEEKER, R_NOFIT, R_PENDING = range(8, 16)

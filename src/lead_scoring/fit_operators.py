@@ -1,0 +1,188 @@
+"""The fit operators as their macro defines them, and the README's operator table generated from it.
+
+macros/scoring/fit_operators.sql defines each fit operator once: the attribute kinds it applies
+to, the value it takes, its predicate and a description. Matching and seed validation read it in
+dbt; this module reads it by rendering the macro file with Jinja, as dbt does, and writes the
+README's table of operators between its marker comments, so the page lists exactly the
+operators the warehouse knows:
+
+    python -m lead_scoring.fit_operators           # rewrite the README's operator table
+    python -m lead_scoring.fit_operators --check   # exit 1 when the table is not up to date
+
+tests/test_fit_operators.py runs the check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+import jinja2
+
+from lead_scoring.locations import CHECKOUT_DIR as PROJECT_DIR
+
+DEFINITION = Path("macros") / "scoring" / "fit_operators.sql"
+README = Path("README.md")
+BLOCK = "fit operators"
+KINDS = {"text": "text", "number": "numeric"}
+# what each kind of value is, in the README's words
+VALUES = {
+    "none": "none: leave it empty",
+    "one": "one value",
+    "list": "values separated by `\\|`",
+    "bounds": "two numbers separated by `\\|`, the lower first",
+}
+
+
+class DefinitionError(Exception):
+    """The definition or the page cannot be read; the message names the file and what is wrong."""
+
+
+@dataclass(frozen=True)
+class FitOperator:
+    """One fit operator: the attribute kinds it applies to and the value it takes."""
+
+    name: str
+    kinds: tuple[str, ...]
+    value: str
+    description: str
+
+
+class _Returned(Exception):
+    """How the macro's `return(...)` hands its value back, as dbt's own `return` does."""
+
+    def __init__(self, value: Any) -> None:
+        super().__init__()
+        self.value = value
+
+
+def _return(value: Any) -> NoReturn:
+    raise _Returned(value)
+
+
+class _DbtMacros:
+    """Stands in for dbt's macros (dbt.position...): the table needs no predicate's SQL."""
+
+    def __getattr__(self, name: str) -> Callable[..., str]:
+        return lambda *arguments: f"{name}({', '.join(map(str, arguments))})"
+
+
+def rendered_definition(project_dir: Path) -> dict[str, Any]:
+    """What `fit_operators()` returns, by operator name, in the order it lists them."""
+    path = project_dir / DEFINITION
+    environment = jinja2.Environment(extensions=["jinja2.ext.do"], undefined=jinja2.StrictUndefined)
+    try:
+        module = environment.from_string(path.read_text()).make_module(
+            {"return": _return, "dbt": _DbtMacros()}
+        )
+        module.fit_operators()
+    except _Returned as returned:
+        return returned.value
+    except (OSError, jinja2.TemplateError) as error:
+        raise DefinitionError(f"{DEFINITION}: cannot be read ({error})") from error
+    raise DefinitionError(f"{DEFINITION}: fit_operators() returns nothing")
+
+
+def fit_operator(name: str, entry: Any) -> FitOperator:
+    """One operator of the definition, checked: known kinds and value, and a description."""
+    try:
+        kinds, value, description = entry["kinds"], entry["value"], entry["description"]
+    except (KeyError, TypeError) as error:
+        raise DefinitionError(
+            f"{DEFINITION}: operator {name!r} lacks {error}: each operator has kinds, value, "
+            "matches and description"
+        ) from error
+    unknown = [kind for kind in kinds if kind not in KINDS]
+    if not kinds or unknown:
+        raise DefinitionError(
+            f"{DEFINITION}: operator {name!r} has kinds {list(kinds)}: use one or more of "
+            f"{', '.join(KINDS)}"
+        )
+    if value not in VALUES:
+        raise DefinitionError(
+            f"{DEFINITION}: operator {name!r} has value {value!r}: use one of {', '.join(VALUES)}"
+        )
+    return FitOperator(name, tuple(kinds), value, description)
+
+
+def fit_operators(project_dir: Path = PROJECT_DIR) -> list[FitOperator]:
+    """The fit operators of the project's definition, in its order."""
+    return [fit_operator(name, entry) for name, entry in rendered_definition(project_dir).items()]
+
+
+def operator_table(operators: list[FitOperator]) -> str:
+    """The README table: each operator, the attributes it applies to, its value, what it matches."""
+    lines = [
+        "| operator | attributes | `value` | matches when |",
+        "| --- | --- | --- | --- |",
+    ]
+    for operator in operators:
+        kinds = ", ".join(KINDS[kind] for kind in operator.kinds)
+        lines.append(
+            f"| `{operator.name}` | {kinds} | {VALUES[operator.value]} | {operator.description} |"
+        )
+    return "\n".join(lines)
+
+
+def marker_lines() -> tuple[str, str]:
+    return (
+        f"<!-- begin {BLOCK}: generated by python -m lead_scoring.fit_operators -->",
+        f"<!-- end {BLOCK} -->",
+    )
+
+
+def with_table(text: str, table: str) -> str:
+    """The README's `text` with the lines between the markers replaced by `table`."""
+    begin, end = marker_lines()
+    if text.count(begin) != 1 or text.count(end) != 1 or text.index(begin) > text.index(end):
+        raise DefinitionError(
+            f"{README}: needs one '{begin}' line and, after it, one '{end}' line around the "
+            "operator table"
+        )
+    before, rest = text.split(begin, 1)
+    after = rest.split(end, 1)[1]
+    return f"{before}{begin}\n{table}\n{end}{after}"
+
+
+def rendered_readme(project_dir: Path) -> str:
+    """The README with its operator table generated from the definition."""
+    table = operator_table(fit_operators(project_dir))
+    return with_table((project_dir / README).read_text(), table)
+
+
+def readme_is_up_to_date(project_dir: Path = PROJECT_DIR) -> bool:
+    return (project_dir / README).read_text() == rendered_readme(project_dir)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m lead_scoring.fit_operators", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 when the README's table is not up to date; write nothing",
+    )
+    args = parser.parse_args(argv)
+    try:
+        if args.check:
+            if readme_is_up_to_date(PROJECT_DIR):
+                return 0
+            print(f"{README} does not list the fit operators of {DEFINITION}: run {parser.prog}")
+            return 1
+        text = rendered_readme(PROJECT_DIR)
+        if (PROJECT_DIR / README).read_text() != text:
+            (PROJECT_DIR / README).write_text(text)
+            print(f"Updated {README}")
+    except DefinitionError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
