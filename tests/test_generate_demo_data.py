@@ -1,6 +1,6 @@
 """Tests of the demo data generator (lead_scoring.demo_data) and its command line
-(generate_demo_data.py): schema, determinism, dirt, the funnel, what drives conversion,
-formats and the CLI."""
+(generate_demo_data.py): schema, determinism, dirt, the funnel, what drives conversion, the
+reasons of sales' decisions, formats and the CLI."""
 
 from __future__ import annotations
 
@@ -440,6 +440,51 @@ def test_conversion_rewards_some_scored_attributes_more_than_their_points_and_ot
     for rule in ("title_chief", "company_size_enterprise", "webinar_attended", "content_download"):
         assert suggested[rule] <= points[rule] - 8, (rule, suggested)
     assert abs(suggested["country_target"]) <= 3, suggested
+
+
+def test_disposition_reasons_fit_the_status_and_the_lead(
+    large: duckdb.DuckDBPyConnection,
+) -> None:
+    reasons = {
+        status: {reason for (reason,) in rows}
+        for status in ("accepted", "recycled", "disqualified")
+        for rows in [
+            large.execute(
+                "select distinct reason from sales_dispositions where status = ?", [status]
+            ).fetchall()
+        ]
+    }
+    assert reasons == {
+        "accepted": {
+            "inbound demo request", "active trial", "meeting booked", "qualified in call",
+            "budget and timeline confirmed",
+        },
+        "recycled": {"too cold", "timing - revisit next quarter", "no response", "back to nurture"},
+        "disqualified": {
+            "student", "competitor", "public sector - not served", "job seeker", "not a company",
+            "no budget", "wrong persona", "fake or spam details",
+        },
+    }  # fmt: skip
+    # The reason is the lead's: students are disqualified as students, competitors as
+    # competitors, and an inbound request follows a hand-raise.
+    mismatched = {
+        "student": """
+            select count(*) from sales_dispositions join leads using (lead_id)
+            where status = 'disqualified' and lower(job_title) like '%student%'
+              and reason <> 'student'""",
+        "competitor": """
+            select count(*) from sales_dispositions join leads using (lead_id)
+            where status = 'disqualified' and reason <> 'competitor'
+              and split_part(email, '@', 2) in ('rivalscore.example', 'leadmagnet.example')""",
+        "inbound demo request": """
+            select count(*) from sales_dispositions as d
+            where reason = 'inbound demo request' and not exists (
+                select 1 from events as e
+                where e.lead_id = d.lead_id and e.occurred_at <= d.decided_at
+                  and e.event_type in ('contact_sales', 'demo_request', 'quote_request'))""",
+    }
+    for reason, sql in mismatched.items():
+        assert count(large, sql) == 0, reason
 
 
 def test_csv_format_writes_readable_files_with_a_header(tmp_path: Path) -> None:

@@ -60,7 +60,9 @@ class LeadState:
     student: np.ndarray
     job_seeker: np.ndarray
     competitor: np.ndarray
+    excluded_industry: np.ndarray
     bad_fit: np.ndarray  # excluded industry, competitor or student
+    free_mail: np.ndarray
     size_bucket: np.ndarray  # -1 when no account
     webinar_source: np.ndarray
     syndication_source: np.ndarray
@@ -150,7 +152,9 @@ def make_leads(
         student=student,
         job_seeker=job_seeker,
         competitor=competitor,
+        excluded_industry=excluded,
         bad_fit=bad_fit,
+        free_mail=free_mail,
         size_bucket=np.where(has_acc, accounts.size_bucket[np.maximum(acc, 0)], -1),
         webinar_source=source == WEBINAR_SOURCE,
         syndication_source=source == SYNDICATION_SOURCE,

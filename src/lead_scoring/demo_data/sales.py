@@ -3,7 +3,7 @@
 Sales looks at the engaged leads and accepts, recycles (some recycled leads re-engage later) or
 disqualifies them; about half of the accepted leads get an opportunity, a few opportunities are
 sales-sourced, and about 30% of the closed ones are won. Who is accepted, gets an opportunity
-and wins follows the ground truth of propensity.py.
+and wins follows the ground truth of propensity.py; reasons.py gives each decision its reason.
 """
 
 from __future__ import annotations
@@ -19,21 +19,13 @@ from lead_scoring.demo_data.propensity import (
     opportunity_probability,
     win_probability,
 )
-from lead_scoring.demo_data.sampling import secs
-from lead_scoring.demo_data.vocabulary import (
-    ACCEPTED,
-    DISQUALIFIED,
-    R_COMPETITOR,
-    R_JOBSEEKER,
-    R_NOFIT,
-    R_PUBLIC,
-    R_SMALL,
-    R_SPAM,
-    R_STUDENT,
-    REASON_ACCEPTED,
-    REASON_RECYCLED,
-    RECYCLED,
+from lead_scoring.demo_data.reasons import (
+    accepted_reasons,
+    disqualified_reasons,
+    recycled_reasons,
 )
+from lead_scoring.demo_data.sampling import secs
+from lead_scoring.demo_data.vocabulary import ACCEPTED, DISQUALIFIED, RECYCLED
 
 
 def sales_outcomes(
@@ -60,26 +52,15 @@ def sales_outcomes(
     rows: list[tuple[np.ndarray, int, np.ndarray, np.ndarray]] = []  # idx, status, ts, reason
     acc_idx = np.flatnonzero(accept)
     acc_ts = m.last_key[acc_idx] + secs(rng.gamma(2.0, 2.0, acc_idx.size) + 0.1)
-    rows.append((acc_idx, ACCEPTED, acc_ts, rng.integers(*REASON_ACCEPTED, acc_idx.size)))
+    rows.append((acc_idx, ACCEPTED, acc_ts, accepted_reasons(rng, hand[acc_idx], trial[acc_idx])))
 
     dq_idx = np.flatnonzero(disq)
     dq_ts = m.last_key[dq_idx] + secs(rng.uniform(1, 30, dq_idx.size))
-    reason = np.select(
-        [
-            s.student[dq_idx],
-            s.competitor[dq_idx],
-            s.bad_fit[dq_idx],
-            s.size_bucket[dq_idx] == 0,
-            s.job_seeker[dq_idx],
-        ],
-        [R_STUDENT, R_COMPETITOR, R_PUBLIC, R_SMALL, R_JOBSEEKER],
-        np.where(rng.random(dq_idx.size) < 0.3, R_SPAM, R_NOFIT),
-    )
-    rows.append((dq_idx, DISQUALIFIED, dq_ts, reason))
+    rows.append((dq_idx, DISQUALIFIED, dq_ts, disqualified_reasons(rng, s, dq_idx)))
 
     rc_idx = np.flatnonzero(recyc)
     rc_ts = m.last_key[rc_idx] + secs(rng.uniform(5, 40, rc_idx.size))
-    rows.append((rc_idx, RECYCLED, rc_ts, rng.integers(*REASON_RECYCLED, rc_idx.size)))
+    rows.append((rc_idx, RECYCLED, rc_ts, recycled_reasons(rng, z[rc_idx])))
     back = rng.random(rc_idx.size) < 0.35
     re_idx = rc_idx[back]
     re_start = rc_ts[back] + secs(rng.uniform(20, 150, re_idx.size))

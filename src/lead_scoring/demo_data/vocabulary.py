@@ -190,13 +190,23 @@ WEBINAR_CAMPAIGN_FIRST = 8
 
 STATUSES = ["accepted", "recycled", "disqualified", "pending"]
 ACCEPTED, RECYCLED, DISQUALIFIED, PENDING = range(4)
+# Disposition reasons as sales writes them, by status; reasons.py says which lead gets which.
 REASONS = [
-    "meeting booked", "budget and timeline confirmed", "active evaluation", "qualified by SDR",
-    "no response", "timing - revisit next quarter", "no budget this year", "went with nurture",
-    "student", "competitor", "public sector - not served", "company too small",
-    "fake or spam details", "job seeker", "no fit",
+    # accepted
+    "inbound demo request", "active trial", "meeting booked", "qualified in call",
+    "budget and timeline confirmed",
+    # recycled
+    "too cold", "timing - revisit next quarter", "no response", "back to nurture",
+    # disqualified
+    "student", "competitor", "public sector - not served", "job seeker", "not a company",
+    "no budget", "wrong persona", "fake or spam details",
+    # pending (the dirt of an unknown status)
     "awaiting SDR review",
 ]  # fmt: skip
-REASON_ACCEPTED = (0, 4)
-REASON_RECYCLED = (4, 8)
-R_STUDENT, R_COMPETITOR, R_PUBLIC, R_SMALL, R_SPAM, R_JOBSEEKER, R_NOFIT, R_PENDING = range(8, 16)
+(
+    R_INBOUND_REQUEST, R_ACTIVE_TRIAL, R_MEETING_BOOKED, R_QUALIFIED_IN_CALL, R_BUDGET_CONFIRMED,
+    R_TOO_COLD, R_TIMING, R_NO_RESPONSE, R_NURTURE,
+    R_STUDENT, R_COMPETITOR, R_PUBLIC, R_JOB_SEEKER, R_NOT_A_COMPANY, R_NO_BUDGET,
+    R_WRONG_PERSONA, R_SPAM,
+    R_PENDING,
+) = range(len(REASONS))  # fmt: skip
