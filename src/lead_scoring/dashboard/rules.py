@@ -151,12 +151,15 @@ def threshold_backtest(warehouse: Warehouse) -> None:
         columns[1].metric("Precision at it", rate_text(row["precision"]))
         columns[2].metric("Recall at it", rate_text(row["recall"]))
         columns[3].metric("Leads it flags", count_text(row["flagged_leads"]))
-    st.altair_chart(backtest_chart(backtest), width="stretch")
+    rates, volume = backtest_charts(backtest)
+    st.altair_chart(rates, width="stretch")
+    st.altair_chart(volume, width="stretch")
     st.dataframe(backtest, hide_index=True)
 
 
-def backtest_chart(backtest: pd.DataFrame) -> alt.VConcatChart:
-    """Precision and recall (above) and flagged leads (below) against the threshold."""
+def backtest_charts(backtest: pd.DataFrame) -> tuple[alt.LayerChart, alt.LayerChart]:
+    """Precision and recall, and the leads flagged, against the threshold; the threshold in
+    force dashed on both."""
     x = alt.X("threshold:Q", title="threshold (min_total_score)")
     current = backtest[backtest["is_current_threshold"].fillna(False).astype(bool)]
     marker = alt.Chart(current).mark_rule(color="#d62728", strokeDash=[6, 4]).encode(x=x)
@@ -175,12 +178,12 @@ def backtest_chart(backtest: pd.DataFrame) -> alt.VConcatChart:
     )
     volume = (
         alt.Chart(backtest, title="Leads flagged by threshold")
-        .mark_bar()
+        .mark_line(point=True)
         .encode(x=x, y=alt.Y("flagged_leads:Q", title="flagged leads"), tooltip=BACKTEST_COLUMNS)
     )
-    return alt.vconcat(
-        alt.layer(lines, marker).properties(height=220, width="container"),
-        alt.layer(volume, marker).properties(height=140, width="container"),
+    return (
+        alt.layer(lines, marker).properties(height=240),
+        alt.layer(volume, marker).properties(height=160),
     )
 
 
