@@ -6,8 +6,10 @@ serves it."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -458,9 +460,11 @@ class FakeStreamlit:
     """What subprocess.Popen returns, for a Streamlit that exits with `code` or is
     interrupted."""
 
-    def __init__(self, code: int, interrupted: bool = False) -> None:
+    def __init__(self, code: int, interrupted: bool = False, stopped_by: int | None = None) -> None:
         self.code = code
         self.interrupted = interrupted
+        self.stopped_by = stopped_by
+        self.received: list[int] = []
         self.command: list[str] = []
         self.environment: dict[str, str] = {}
 
@@ -468,7 +472,13 @@ class FakeStreamlit:
         self.command, self.environment = command, env
         return self
 
+    def send_signal(self, number: int) -> None:
+        self.received.append(number)
+
     def wait(self, timeout: float | None = None) -> int:
+        if self.stopped_by is not None:
+            os.kill(os.getpid(), self.stopped_by)  # as `kill` would send it to the command
+            self.stopped_by = None
         if self.interrupted:
             self.interrupted = False
             raise KeyboardInterrupt
@@ -516,6 +526,17 @@ def test_ctrl_c_stops_the_dashboard_with_130(
     options = DashboardOptions(duckdb_path=tmp_path / "w.duckdb")
     assert serve(monkeypatch, options, fake) == ExitCode.INTERRUPTED
     assert "Dashboard stopped (Ctrl-C)." in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP])
+def test_stopping_the_command_stops_streamlit(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, stop: signal.Signals
+) -> None:
+    before = signal.getsignal(stop)
+    fake = FakeStreamlit(code=0, stopped_by=stop)
+    assert serve(monkeypatch, DashboardOptions(duckdb_path=tmp_path / "w.duckdb"), fake) == 0
+    assert fake.received == [stop]
+    assert signal.getsignal(stop) == before  # the command's own handler is gone
 
 
 @pytest.mark.parametrize(

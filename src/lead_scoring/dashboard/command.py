@@ -9,10 +9,13 @@ both, with 130 like the other commands.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from lead_scoring.arguments import DashboardOptions
@@ -22,6 +25,7 @@ from lead_scoring.locations import DUCKDB_PATH_ENV, project_dir, published_path
 APP = Path(__file__).with_name("app.py")
 # how long Streamlit gets to stop after Ctrl-C before it is terminated
 STOP_SECONDS = 10
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 def is_local(host: str) -> bool:
@@ -59,6 +63,22 @@ def streamlit_command(options: DashboardOptions) -> list[str]:
     ]
 
 
+@contextlib.contextmanager
+def stop_signals_forwarded_to(child: subprocess.Popen[bytes]) -> Iterator[None]:
+    """While Streamlit runs, pass SIGTERM and SIGHUP (`kill`, `systemctl stop`, a closed
+    terminal) on to it: it then stops, and so does this command, leaving no Streamlit serving
+    on its own."""
+    previous = {
+        stop: signal.signal(stop, lambda number, _frame: child.send_signal(number))
+        for stop in STOP_SIGNALS
+    }
+    try:
+        yield
+    finally:
+        for stop, handler in previous.items():
+            signal.signal(stop, handler)
+
+
 def dashboard_command(options: DashboardOptions) -> int:
     """Serve the dashboard until Ctrl-C; returns Streamlit's exit code (130 on Ctrl-C)."""
     published = published_path(project_dir(options.project_dir), options.duckdb_path)
@@ -77,14 +97,15 @@ def dashboard_command(options: DashboardOptions) -> int:
     )
     environment = {**os.environ, DUCKDB_PATH_ENV: str(published)}
     child = subprocess.Popen(streamlit_command(options), env=environment)
-    try:
-        return child.wait()
-    except KeyboardInterrupt:
-        # Ctrl-C reached Streamlit too (the same process group): give it time to stop
+    with stop_signals_forwarded_to(child):
         try:
-            child.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            child.terminate()
-            child.wait()
-        print("\nDashboard stopped (Ctrl-C).", file=sys.stderr)
-        return ExitCode.INTERRUPTED
+            return child.wait()
+        except KeyboardInterrupt:
+            # Ctrl-C reached Streamlit too (the same process group): give it time to stop
+            try:
+                child.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                child.terminate()
+                child.wait()
+            print("\nDashboard stopped (Ctrl-C).", file=sys.stderr)
+            return ExitCode.INTERRUPTED
