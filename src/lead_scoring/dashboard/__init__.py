@@ -6,5 +6,6 @@
   traceback when there is no warehouse, no such mart, or nothing in it;
 - one module per page: overview, funnel, conversion, handoff, lead, rules, accounts, quality;
 - pages.py: the pages in the navigation's order;
-- command.py: the `lead-scoring dashboard` subcommand, which starts Streamlit on app.py.
+- command.py: the `lead-scoring dashboard` subcommand, which starts Streamlit on app.py;
+- benchmark.py: how long each page takes to render over a given warehouse.
 """
