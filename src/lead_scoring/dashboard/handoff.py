@@ -39,7 +39,8 @@ def show() -> None:
 def body(warehouse: Warehouse) -> None:
     warehouse.require("rpt_mql_handoff", *COLUMNS)
     has_waiting = warehouse.has_mart("rpt_mql_handoff", *WAITING)
-    columns = COLUMNS + (WAITING if has_waiting else [])
+    # waiting time beside the score, where sales looks first
+    columns = COLUMNS[:3] + (WAITING if has_waiting else []) + COLUMNS[3:]
     handoff = warehouse.frame(
         f"select {', '.join(columns)} from marts.rpt_mql_handoff order by handoff_rank"
     )
