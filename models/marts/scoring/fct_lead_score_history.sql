@@ -107,6 +107,7 @@ scores as (
 graded as (
     select
         scores.*,
+        thresholds.min_total_score,
         fit_grades.grade as fit_grade,
         engagement_bands.band as engagement_band,
         fit_grades.grade || cast(engagement_bands.band as {{ dbt.type_string() }}) as priority,
@@ -142,6 +143,8 @@ final as (
         fit_grade,
         engagement_band,
         priority,
+        ---------- the MQL criteria
+        min_total_score,
         ---------- booleans
         is_disqualified,
         meets_mql_criteria,
