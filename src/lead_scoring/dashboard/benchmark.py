@@ -3,7 +3,8 @@ the file, run its queries, build its charts and tables), as Streamlit's testing 
 
     python -m lead_scoring.dashboard.benchmark --duckdb-path data/warehouse/lead_scoring.duckdb
 
-The targets: every page under 2 s on the demo data, under 5 s at 1M leads (docs/decisions/0021-dashboard.md).
+The targets: every page under 2 s on the demo data, under 5 s at 1M leads
+(docs/decisions/0021-dashboard.md).
 The first render of each page (cold: the file's pages not yet in the OS cache) is reported apart
 from the median of the next ones.
 """
