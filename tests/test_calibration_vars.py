@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from conftest import RawData, RunOrchestrator
-from dbt_harness import copy_project, run_dbt
+from dbt_harness import compiled_output
 
 RENDERED = (
     "select {{ lead_scoring.mql_sla_hours() }} as mql_sla_hours,"
@@ -18,16 +18,8 @@ RENDERED = (
 
 
 def compile_with_vars(tmp_path: Path, variables: dict[str, Any]) -> str:
-    """dbt's output for the inline query above under `variables`."""
-    project = copy_project(tmp_path / "project")
-    result = run_dbt(
-        project,
-        ["compile", "--inline", RENDERED],
-        raw_dir=tmp_path / "raw",
-        database=tmp_path / "warehouse.duckdb",
-        variables={"as_of": "2026-11-01", **variables},
-    )
-    return result.stdout + result.stderr
+    """dbt's output for the inline query above under `variables` (as_of given)."""
+    return compiled_output(tmp_path, RENDERED, {"as_of": "2026-11-01", **variables})
 
 
 def test_good_values_are_used_as_given(tmp_path: Path) -> None:
