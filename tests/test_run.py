@@ -508,7 +508,7 @@ def test_bad_seed_edit_exits_1_and_names_the_seed_and_rule(
     assert rows[0]["rule_id"] in failing_row
     assert rows[0]["valid_from"] in failing_row
     assert problem in failing_row
-    assert "exit 1." in summary
+    assert "Result: FAILED, exit 1: " in summary
 
 
 @pytest.mark.slow
