@@ -1,13 +1,15 @@
 # Two entry points for a fresh machine with Python 3.11:
 #   make run    builds the warehouse on DuckDB with demo data (`lead-scoring run`; ARGS="--as-of ..."
 #               passes flags through)
+#   make dashboard
+#               serves the dashboard over the published warehouse (`lead-scoring dashboard`)
 #   make test   lints and runs the whole test suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install install-engines run test lint
+.PHONY: install install-engines run dashboard test lint
 
 # The package lead_scoring (src/) is installed editable from this checkout: the `lead-scoring`
 # command runs the dbt project of the checkout it was installed from.
@@ -29,6 +31,9 @@ install-engines: $(ENGINES_STAMP)
 
 run: $(STAMP)
 	$(BIN)/lead-scoring run $(ARGS)
+
+dashboard: $(STAMP)
+	$(BIN)/lead-scoring dashboard $(ARGS)
 
 # sqlfluff's dbt templater lints dbt nodes (models, singular tests) and skips files that only
 # define macros or generic tests; those go through its Jinja templater (.sqlfluff-macros says what

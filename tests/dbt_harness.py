@@ -171,6 +171,20 @@ def run_dbt(
     )
 
 
+def compiled_output(tmp_path: Path, sql: str, variables: Mapping[str, Any]) -> str:
+    """dbt's output (stdout and stderr) for `dbt compile --inline sql` under `variables`, on a
+    fresh project copy in tmp_path: what a macro renders, or the error it stops with."""
+    project = copy_project(tmp_path / "project")
+    result = run_dbt(
+        project,
+        ["compile", "--inline", sql],
+        raw_dir=tmp_path / "raw",
+        database=tmp_path / "warehouse.duckdb",
+        variables=variables,
+    )
+    return result.stdout + result.stderr
+
+
 def read_table(database: Path, relation: str, order_by: str) -> list[dict[str, Any]]:
     """All rows of a relation as dicts, read through a read-only connection."""
     with duckdb.connect(str(database), read_only=True) as connection:

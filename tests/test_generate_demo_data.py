@@ -1,8 +1,10 @@
 """Tests of the demo data generator (lead_scoring.demo_data) and its command line
-(generate_demo_data.py): schema, determinism, dirt, formats and the CLI."""
+(generate_demo_data.py): schema, determinism, dirt, the funnel, what drives conversion, the
+reasons of sales' decisions, formats and the CLI."""
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 from datetime import date
@@ -336,6 +338,153 @@ def test_data_looks_like_a_b2b_funnel(tmp_path: Path) -> None:
                    join events e on e.lead_id = d.lead_id and e.occurred_at > d.decided_at
                    where d.status = 'recycled'"""
     assert count(con, reengaged) > 0
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    """20,000 clean leads: enough for conversion rates to show the generator's ground truth."""
+    out = tmp_path_factory.mktemp("large")
+    generate(out_dir=out, **{**KWARGS, "leads": 20_000, "dirt": False})
+    return connect(out)
+
+
+# Calibration as spec §8 measures it, straight from the raw tables: the leads created at least
+# 90 days before the end, converted when they reached SQL (accepted, a demo or quote request, an
+# opportunity) within 90 days, seen until then.
+POPULATION = f"""
+    create or replace temp table population as
+    with sql_entries as (
+        select lead_id, decided_at as entered_at from sales_dispositions
+        where status = 'accepted'
+        union all
+        select lead_id, occurred_at from events
+        where event_type in ('demo_request', 'quote_request')
+        union all
+        select lead_id, created_at from opportunities
+    ),
+    first_sqls as (
+        select lead_id, min(entered_at) as first_sql_at from sql_entries group by lead_id
+    ),
+    conversions as (
+        select
+            leads.*,
+            coalesce(first_sqls.first_sql_at <= leads.created_at + interval 90 day, false)
+                as is_converted,
+            first_sqls.first_sql_at
+        from leads left join first_sqls using (lead_id)
+    )
+    select
+        conversions.lead_id,
+        conversions.job_title,
+        conversions.country,
+        accounts.employee_count,
+        accounts.industry,
+        conversions.is_converted,
+        case when conversions.is_converted then conversions.first_sql_at
+            else conversions.created_at + interval 90 day end as observed_until
+    from conversions left join accounts using (account_id)
+    where conversions.created_at <= timestamp '{END_TS}' - interval 90 day"""
+SEEN = """exists (
+    select 1 from events
+    where events.lead_id = population.lead_id and events.occurred_at < population.observed_until
+      and {})"""
+# Default rules (seeds/), as conditions on the population: (condition, the rule's points).
+RULES = {
+    "title_chief": ("lower(job_title) like '%chief%'", 20),
+    "title_director": ("lower(job_title) like '%director%'", 15),
+    "company_size_mid": ("employee_count between 200 and 4999", 15),
+    "company_size_enterprise": ("employee_count >= 5000", 20),
+    "industry_target": (
+        "industry in ('software', 'financial services', 'healthcare', 'manufacturing')",
+        10,
+    ),
+    "country_target": ("country in ('US', 'CA', 'GB', 'DE', 'FR', 'NL', 'SE', 'AU')", 5),
+    "pricing_page_view": (SEEN.format("event_type = 'page_view' and url like '%/pricing%'"), 6),
+    "webinar_attended": (SEEN.format("event_type = 'webinar_attended'"), 12),
+    "content_download": (SEEN.format("event_type = 'content_download'"), 8),
+}
+
+
+def suggested_points(con: duckdb.DuckDBPyConnection, condition: str) -> float:
+    """Spec §8's suggested points of a rule matching ``condition`` (10 points double the
+    odds), unrounded."""
+    row = con.execute(
+        f"""select
+                count(*) filter (where is_matched),
+                count(*) filter (where is_matched and is_converted),
+                count(*) filter (where not is_matched),
+                count(*) filter (where not is_matched and is_converted)
+            from (select coalesce({condition}, false) as is_matched, is_converted
+                  from population)"""
+    ).fetchone()
+    assert row is not None
+    matched, converted_matched, unmatched, converted_unmatched = row
+    odds_ratio = (
+        (converted_matched + 0.5)
+        * (unmatched - converted_unmatched + 0.5)
+        / ((matched - converted_matched + 0.5) * (converted_unmatched + 0.5))
+    )
+    return 10 / math.log(2) * math.log(odds_ratio)
+
+
+def test_conversion_rewards_some_scored_attributes_more_than_their_points_and_others_less(
+    large: duckdb.DuckDBPyConnection,
+) -> None:
+    """On the demo data, calibration has something to find: some of today's rules are worth
+    more than their points, some less, and one nothing (lead_scoring.demo_data.propensity)."""
+    large.execute(POPULATION)
+    suggested = {rule: suggested_points(large, condition) for rule, (condition, _) in RULES.items()}
+    points = {rule: rule_points for rule, (_, rule_points) in RULES.items()}
+    for rule in ("title_director", "company_size_mid", "industry_target", "pricing_page_view"):
+        assert suggested[rule] >= points[rule] + 2, (rule, suggested)
+    for rule in ("title_chief", "company_size_enterprise", "webinar_attended", "content_download"):
+        assert suggested[rule] <= points[rule] - 8, (rule, suggested)
+    assert abs(suggested["country_target"]) <= 3, suggested
+
+
+def test_disposition_reasons_fit_the_status_and_the_lead(
+    large: duckdb.DuckDBPyConnection,
+) -> None:
+    reasons = {
+        status: {reason for (reason,) in rows}
+        for status in ("accepted", "recycled", "disqualified")
+        for rows in [
+            large.execute(
+                "select distinct reason from sales_dispositions where status = ?", [status]
+            ).fetchall()
+        ]
+    }
+    assert reasons == {
+        "accepted": {
+            "inbound demo request", "active trial", "meeting booked", "qualified in call",
+            "budget and timeline confirmed",
+        },
+        "recycled": {"too cold", "timing - revisit next quarter", "no response", "back to nurture"},
+        "disqualified": {
+            "student", "competitor", "public sector - not served", "job seeker", "not a company",
+            "no budget", "wrong persona", "fake or spam details",
+        },
+    }  # fmt: skip
+    # The reason is the lead's: students are disqualified as students, competitors as
+    # competitors, and an inbound request follows a hand-raise.
+    mismatched = {
+        "student": """
+            select count(*) from sales_dispositions join leads using (lead_id)
+            where status = 'disqualified' and lower(job_title) like '%student%'
+              and reason <> 'student'""",
+        "competitor": """
+            select count(*) from sales_dispositions join leads using (lead_id)
+            where status = 'disqualified' and reason <> 'competitor'
+              and split_part(email, '@', 2) in ('rivalscore.example', 'leadmagnet.example')""",
+        "inbound demo request": """
+            select count(*) from sales_dispositions as d
+            where reason = 'inbound demo request' and not exists (
+                select 1 from events as e
+                where e.lead_id = d.lead_id and e.occurred_at <= d.decided_at
+                  and e.event_type in ('contact_sales', 'demo_request', 'quote_request'))""",
+    }
+    for reason, sql in mismatched.items():
+        assert count(large, sql) == 0, reason
 
 
 def test_csv_format_writes_readable_files_with_a_header(tmp_path: Path) -> None:

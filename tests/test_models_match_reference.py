@@ -20,11 +20,12 @@ import os
 import random
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import calibration_scenarios
 import marketing_comparison
 import marketing_scenarios
 import pytest
@@ -42,9 +43,11 @@ from reference import (
     Grade,
     Lead,
     Opportunity,
+    Rules,
     Threshold,
     run,
 )
+from reference.calibration import Settings
 from reference.nurture import NurtureTrack, nurture_track
 
 from lead_scoring.fit_operators import fit_operators
@@ -126,6 +129,7 @@ class Scenario:
     dispositions: list[Disposition]
     opportunities: list[Opportunity]
     nurture_tracks: list[NurtureTrack]
+    calibration: Settings = field(default_factory=Settings)
 
 
 class Chooser:
@@ -235,13 +239,18 @@ def build_scenario(choose: Chooser, min_leads: int, max_leads: int) -> Scenario:
         for index in range(3)
     ]
     accounts.append(marketing_scenarios.ACCOUNT_WITHOUT_LEADS)
+    conversion_mode = choose.choice(calibration_scenarios.CONVERSION_MODES)
+    calibration = calibration_scenarios.draw_settings(choose, conversion_mode)
     leads, events, dispositions, opportunities = [], [], [], []
     for index in range(choose.integer(min_leads, max_leads)):
         lead_id = f"lead_{index}"
-        # up to ten years of history before as_of; a few leads created after it
+        # up to ten years of history before as_of; a few leads created after it, some at the
+        # edges of the calibration population
         created_at = AS_OF - timedelta(
             days=choose.choice([-3, 0, 2, 40, 200, 800, 3650]), hours=choose.integer(0, 23)
         )
+        if choose.integer(0, 5) == 0:
+            created_at = choose.choice(calibration_scenarios.population_edges(calibration, AS_OF))
         leads.append(
             Lead(
                 lead_id=lead_id,
@@ -284,7 +293,7 @@ def build_scenario(choose: Chooser, min_leads: int, max_leads: int) -> Scenario:
                     disposition_id=f"{lead_id}_d{number}",
                     lead_id=lead_id,
                     status=choose.choice(["recycled", "accepted", "disqualified"]),
-                    reason="generated",
+                    reason=choose.choice(["no budget", None, "Not a fit", "no budget"]),
                     decided_at=step_time(),
                 )
             )
@@ -304,16 +313,29 @@ def build_scenario(choose: Chooser, min_leads: int, max_leads: int) -> Scenario:
                     closed_at=closed_at,
                 )
             )
+    nobody_engaged, nobody_fit = calibration_scenarios.rules_matching_nobody(VALID_FROMS[0])
+    engagement_rules, dispositions, opportunities = calibration_scenarios.with_conversion_mode(
+        conversion_mode,
+        leads,
+        [
+            *build_engagement_rules(choose),
+            nobody_engaged,
+            calibration_scenarios.rule_not_yet_in_force(AS_OF),
+        ],
+        dispositions,
+        opportunities,
+    )
     return Scenario(
-        engagement_rules=build_engagement_rules(choose),
-        fit_rules=build_fit_rules(choose),
-        thresholds=build_thresholds(choose),
+        engagement_rules=engagement_rules,
+        fit_rules=[*build_fit_rules(choose), nobody_fit],
+        thresholds=calibration_scenarios.with_late_thresholds(choose, build_thresholds(choose)),
         leads=leads,
         accounts=accounts,
         events=events,
         dispositions=dispositions,
         opportunities=opportunities,
         nurture_tracks=marketing_scenarios.draw_nurture_tracks(choose, GRADES, BANDS),
+        calibration=calibration,
     )
 
 
@@ -367,7 +389,11 @@ def _build(scenario: Scenario, workdir: Path) -> Path:
         database,
         # a fifth of the random leads name an account missing from the accounts table on
         # purpose (its semantics are under test): no share of dirty rows fails the build here
-        {"as_of": AS_OF.isoformat(sep=" "), "max_dirty_row_share": 1},
+        {
+            "as_of": AS_OF.isoformat(sep=" "),
+            "max_dirty_row_share": 1,
+            **calibration_scenarios.dbt_vars(scenario.calibration),
+        },
     )
     assert result.returncode == 0, result.stdout[-6000:]
     return database
@@ -449,7 +475,27 @@ def _compare(database: Path, scenario: Scenario) -> None:
         expected_transitions,
         ["lead_id", "transition_number"],
     )
+    _compare_calibration(database, scenario, expected)
     _compare_marketing_marts(database, scenario, expected)
+
+
+def _compare_calibration(
+    database: Path, scenario: Scenario, expected: dict[str, list[dict[str, Any]]]
+) -> None:
+    """The marts of spec §8 against tests/reference/calibration.py."""
+    clean = _clean(scenario)
+    marts, leads = calibration_scenarios.expected_marts(
+        clean,
+        Rules(scenario.engagement_rules, scenario.fit_rules, scenario.thresholds),
+        expected,
+        scenario.calibration,
+        AS_OF,
+    )
+    for name, mart in marts.items():
+        actual = read_table(database, f"marts.{name}", ", ".join(mart.keys))
+        _assert_rows_match(name, actual, mart.rows, mart.keys)
+    COMPARED["calibration population leads"] += len(leads)
+    COMPARED["calibration conversions"] += sum(1 for lead in leads if lead.converted_at)
 
 
 def _assert_every_column_compared(name: str, actual: list[dict], expected: list[dict]) -> None:

@@ -825,13 +825,13 @@ BAD_INPUTS = [
     pytest.param(
         integer_timestamps,
         1,
-        ["raw table leads: 300 of 305 rows", "unparseable_created_at, more than the limit of 5%"],
+        ["raw table leads: 300 of 304 rows", "unparseable_created_at, more than the limit of 5%"],
         id="integer-created_at",
     ),
     pytest.param(
         text_timestamps,
         1,
-        ["raw table leads: 300 of 305 rows", "unparseable_created_at, more than the limit of 5%"],
+        ["raw table leads: 300 of 304 rows", "unparseable_created_at, more than the limit of 5%"],
         id="text-created_at",
     ),
     pytest.param(
@@ -908,7 +908,7 @@ BAD_INPUTS = [
     pytest.param(
         duplicated_keys,
         1,
-        ["raw table leads: 310 of 610 rows", "are duplicate_key, more than the limit of 5%"],
+        ["raw table leads: 308 of 608 rows", "are duplicate_key, more than the limit of 5%"],
         id="duplicated-leads",
     ),
 ]

@@ -673,6 +673,7 @@ def test_hand_raiser_wins_a_tie_with_the_score():
             "outcome": "open",
             "outcome_at": None,
             "days_to_outcome": None,
+            "outcome_disposition_id": None,
         }
     ]
     assert summary == {
@@ -1239,6 +1240,7 @@ def test_run_builds_every_table():
             "outcome": "accepted",
             "outcome_at": datetime(2024, 1, 5),
             "days_to_outcome": 4.0,
+            "outcome_disposition_id": "d1",
         }
     ]
     assert [

@@ -6,6 +6,25 @@
 {%- endmacro %}
 
 {#-
+    The MQL criteria of spec §4 at a scored instant but the total score's: a threshold version is
+    in force (`thresholds`, left-joined on is_in_force: its columns are null when none is), its
+    min_fit_score and min_engagement_score are met where set, and no disqualifying fit rule
+    matches (`scores`: fit_score, engagement_score, is_disqualified). False, never null.
+-#}
+{% macro meets_mql_criteria_but_total(thresholds, scores) -%}
+    coalesce(
+        {{ thresholds }}.valid_from is not null
+        and ({{ thresholds }}.min_fit_score is null or {{ scores }}.fit_score >= {{ thresholds }}.min_fit_score)
+        and (
+            {{ thresholds }}.min_engagement_score is null
+            or {{ scores }}.engagement_score >= {{ thresholds }}.min_engagement_score
+        )
+        and not {{ scores }}.is_disqualified,
+        false
+    )
+{%- endmacro %}
+
+{#-
     Decay without pairing every instant with every earlier event (docs/semantics.md §3).
 
     An event's points at instant t are points * 0.5 ^ ((t - occurred_at) / half_life). Time is cut

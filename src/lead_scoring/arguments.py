@@ -1,6 +1,6 @@
 """The command line of `lead-scoring`: argument types, each command's flags, and the options
 they give as typed objects (`BuildOptions`, `RollbackOptions`, `HistoryOptions`,
-`CompareOptions`)."""
+`CompareOptions`, `DashboardOptions`)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ DEMO_LEADS = 2000
 DEFAULT_KEEP = 5
 DEFAULT_LOOKBACK_DAYS = 3.0
 DEFAULT_HISTORY = 20
+DEFAULT_DASHBOARD_HOST = "127.0.0.1"
+DEFAULT_DASHBOARD_PORT = 8501
 
 AS_OF_PATTERN = re.compile(
     r"\d{4}-\d{2}-\d{2}"
@@ -52,6 +54,17 @@ def positive_int(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 1")
+    return value
+
+
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port, 1 to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number from 1 to 65535")
     return value
 
 
@@ -224,6 +237,25 @@ def add_compare_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_dashboard_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags of `lead-scoring dashboard`."""
+    parser.add_argument(
+        "--host",
+        default=DEFAULT_DASHBOARD_HOST,
+        metavar="ADDRESS",
+        help=f"the address to listen on (default {DEFAULT_DASHBOARD_HOST}, this machine only); "
+        "any other address lets others reach the hand-off list, which holds personal data",
+    )
+    parser.add_argument(
+        "--port",
+        type=port_number,
+        default=DEFAULT_DASHBOARD_PORT,
+        metavar="N",
+        help=f"the port to listen on (default {DEFAULT_DASHBOARD_PORT})",
+    )
+    add_location_arguments(parser)
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     """What `lead-scoring run` was asked to do (its flags)."""
@@ -314,4 +346,23 @@ class CompareOptions:
             duckdb_path=args.duckdb_path,
             project_dir=args.project_dir,
             verbose=args.verbose,
+        )
+
+
+@dataclass(frozen=True)
+class DashboardOptions:
+    """Where `lead-scoring dashboard` serves, and which warehouse it shows."""
+
+    host: str = DEFAULT_DASHBOARD_HOST
+    port: int = DEFAULT_DASHBOARD_PORT
+    duckdb_path: Path | None = None
+    project_dir: Path | None = None
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> DashboardOptions:
+        return cls(
+            host=args.host,
+            port=args.port,
+            duckdb_path=args.duckdb_path,
+            project_dir=args.project_dir,
         )

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lead_scoring import build_comparison, publishing, storage_format
+from lead_scoring.arguments import DEFAULT_DASHBOARD_PORT
 from lead_scoring.dbt_session import dbt_version, target_name
 from lead_scoring.exit_codes import ExitCode
+from lead_scoring.locations import default_duckdb_path
 from lead_scoring.unwritable_folder import unwritable_folder
 
 if TYPE_CHECKING:
@@ -132,7 +134,8 @@ def published_lines(build: BuildRun, comparison: dict[str, Any]) -> list[str]:
         build.record.update(published=True, published_at=publishing.utc_now().isoformat())
         lines = [
             f"Published: run {build.run_id} is now {build.layout.published} (atomic replace; "
-            "open connections keep the previous build until they reconnect)."
+            "open connections keep the previous build until they reconnect).",
+            dashboard_line(build),
         ]
     lines += build_comparison.summary_lines(comparison)
     if build.options.hash_pii:
@@ -142,3 +145,13 @@ def published_lines(build: BuildRun, comparison: dict[str, Any]) -> list[str]:
             + " were published."
         )
     return lines
+
+
+def dashboard_line(build: BuildRun) -> str:
+    """How to look at the published build in a browser."""
+    command = "lead-scoring dashboard"
+    if build.layout.published != default_duckdb_path(build.project):
+        command += f" --duckdb-path {build.layout.published}"
+    else:
+        command += " (or make dashboard)"
+    return f"See it in a browser: {command}, then open http://127.0.0.1:{DEFAULT_DASHBOARD_PORT}/"

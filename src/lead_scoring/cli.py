@@ -7,6 +7,7 @@
     lead-scoring rollback [flags]   publish a kept build again (rollback.py)
     lead-scoring compare --rules DIR
                                     what a proposed rule set would change (compare.py)
+    lead-scoring dashboard [flags]  the dashboard in a browser (dashboard/command.py)
 
 A new subcommand is one more entry in COMMANDS: its name, one line of help, the function that
 adds its flags (arguments.py) and the one that runs it with its options.
@@ -24,10 +25,12 @@ from dataclasses import dataclass
 from lead_scoring.arguments import (
     BuildOptions,
     CompareOptions,
+    DashboardOptions,
     HistoryOptions,
     RollbackOptions,
     add_build_arguments,
     add_compare_arguments,
+    add_dashboard_arguments,
     add_history_arguments,
     add_rollback_arguments,
 )
@@ -74,6 +77,12 @@ def run_compare(args: argparse.Namespace) -> int:
     return compare_command(CompareOptions.from_args(args))
 
 
+def run_dashboard(args: argparse.Namespace) -> int:
+    from lead_scoring.dashboard.command import dashboard_command
+
+    return dashboard_command(DashboardOptions.from_args(args))
+
+
 COMMANDS = {
     "run": Command(
         summary="build, test and publish the warehouse (the default)",
@@ -104,6 +113,15 @@ COMMANDS = {
         "precision and recall, the leads gained and lost and why, and how priorities move.",
         add_arguments=add_compare_arguments,
         run=run_compare,
+    ),
+    "dashboard": Command(
+        summary="serve the dashboard to open in a browser",
+        description="Serve the dashboard (a Streamlit app) over the published warehouse, read "
+        "only: funnel, conversion cohorts, the hand-off list, a lead's score explained, rules, "
+        "accounts and campaigns, data quality and runs. Each page load reads the build "
+        "published then; Ctrl-C stops it.",
+        add_arguments=add_dashboard_arguments,
+        run=run_dashboard,
     ),
 }
 

@@ -660,21 +660,29 @@ def lifecycle(
             "stage": "lead",
             "entered_at": lead.created_at,
             "previous_stage": None,
+            "disposition_id": None,
         }
     ]
     mql_entries: list[tuple[int, datetime, str]] = []  # (transition index, at, trigger)
 
-    def move(stage: str, at: datetime) -> None:
-        """Enter `stage`; a move to the current state is no transition and writes no row."""
+    def move(stage: str, at: datetime, disposition_id: str | None = None) -> None:
+        """Enter `stage` (because of the disposition `disposition_id`, if any); a move to the
+        current state is no transition and writes no row."""
         nonlocal state
         if stage == state:
             return
         transitions.append(
-            {"lead_id": lead.lead_id, "stage": stage, "entered_at": at, "previous_stage": state}
+            {
+                "lead_id": lead.lead_id,
+                "stage": stage,
+                "entered_at": at,
+                "previous_stage": state,
+                "disposition_id": disposition_id,
+            }
         )
         state = stage
 
-    for at, kind, _, payload in steps:
+    for at, kind, key, payload in steps:
         if kind == INSTANT:
             score = scores[at]
             acts = acting.get(at, set())
@@ -696,9 +704,9 @@ def lifecycle(
                 mql_entries.append((len(transitions) - 1, at, "score"))
         elif kind == DISPOSITION:
             if payload == "accepted" and state in ("lead", "recycled", "mql"):
-                move("sql", at)
+                move("sql", at, key)
             elif payload in ("recycled", "disqualified") and state != "customer":
-                move(payload, at)
+                move(payload, at, key)
         elif kind == OPPORTUNITY_CREATED:
             if state not in ("opportunity", "customer"):
                 move("sql", at)  # backfilled; no row when already in sql
@@ -710,12 +718,13 @@ def lifecycle(
     mqls = []
     for number, (index, mql_at, trigger) in enumerate(mql_entries, start=1):
         score = scores[mql_at]
-        outcome, outcome_at, days = "open", None, None
+        outcome, outcome_at, days, ended_by = "open", None, None, None
         if index + 1 < len(transitions):
             following = transitions[index + 1]
             outcome = outcome_of.get(following["stage"], following["stage"])
             outcome_at = following["entered_at"]
             days = (outcome_at - mql_at).total_seconds() / 86400
+            ended_by = following["disposition_id"]
         mqls.append(
             {
                 "lead_id": lead.lead_id,
@@ -728,6 +737,7 @@ def lifecycle(
                 "outcome": outcome,
                 "outcome_at": outcome_at,
                 "days_to_outcome": days,
+                "outcome_disposition_id": ended_by,
             }
         )
 

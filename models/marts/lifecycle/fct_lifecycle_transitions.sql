@@ -15,6 +15,7 @@ created as (
         'lead' as stage,
         cast(null as {{ dbt.type_string() }}) as previous_stage,
         'created' as entry_trigger,
+        cast(null as {{ dbt.type_string() }}) as disposition_id,
         0 as step_number,
         0 as step_part,
         created_at as entered_at
@@ -27,6 +28,7 @@ resets as (
         stage_after as stage,
         stage_before as previous_stage,
         'disposition' as entry_trigger,
+        step_key as disposition_id,
         step_number,
         1 as step_part,
         step_at as entered_at
@@ -40,6 +42,7 @@ backfilled_sqls as (
         'sql' as stage,
         stage_before as previous_stage,
         'opportunity_backfill' as entry_trigger,
+        cast(null as {{ dbt.type_string() }}) as disposition_id,
         step_number,
         1 as step_part,
         step_at as entered_at
@@ -59,6 +62,8 @@ moves_up as (
             when level = 3 then 'opportunity_created'
             else 'opportunity_won'
         end as entry_trigger,
+        -- an accepted disposition (kind 2) moves a lead up too
+        case when step_kind = 2 then step_key end as disposition_id,
         step_number,
         2 as step_part,
         step_at as entered_at
@@ -84,6 +89,7 @@ final as (
         stage,
         previous_stage,
         entry_trigger,
+        disposition_id,
         entered_at
     from unioned
 )

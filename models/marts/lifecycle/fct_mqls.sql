@@ -17,7 +17,8 @@ next_transitions as (
     select
         *,
         lead(stage) over (partition by lead_id order by transition_number) as next_stage,
-        lead(entered_at) over (partition by lead_id order by transition_number) as next_entered_at
+        lead(entered_at) over (partition by lead_id order by transition_number) as next_entered_at,
+        lead(disposition_id) over (partition by lead_id order by transition_number) as next_disposition_id
     from transitions
 ),
 
@@ -31,6 +32,7 @@ mqls as (
             when next_stage in ('sql', 'opportunity', 'customer') then 'accepted'
             else next_stage
         end as outcome,
+        next_disposition_id as outcome_disposition_id,
         entered_at as mql_at,
         next_entered_at as outcome_at
     from next_transitions
@@ -43,6 +45,7 @@ final as (
         mqls.lead_id || '-' || cast(mqls.mql_number as {{ dbt.type_string() }}) as mql_id,
         mqls.lead_id,
         cast(mqls.mql_number as {{ dbt.type_int() }}) as mql_number,
+        mqls.outcome_disposition_id,
         ---------- attributes
         mqls.mql_trigger,
         leads.lead_source,

@@ -1,8 +1,10 @@
 {#-
     The MQLs sales should work now: leads whose current stage is mql, ranked by priority (fit
     grade, then engagement band), then total score, then the most recent MQL, with the top three
-    positive reasons in words, e.g. "Pricing page views +27.5, VP title +20".
+    positive reasons in words, e.g. "Pricing page views +27.5, VP title +20", and how long each
+    has waited against var('mql_sla_hours') (spec §8).
 -#}
+{%- set sla_hours = lead_scoring.mql_sla_hours() %}
 with
 
 leads as (
@@ -82,6 +84,9 @@ final as (
         total_score,
         fit_score,
         engagement_score,
+        ---------- speed to lead
+        {{ seconds_between('mql_at', as_of()) }} / 3600.0 as hours_waiting,
+        {{ seconds_between('mql_at', as_of()) }} / 3600.0 > {{ sla_hours }} as is_overdue,
         ---------- timestamps
         mql_at
     from ranked

@@ -107,20 +107,12 @@ scores as (
 graded as (
     select
         scores.*,
+        thresholds.min_total_score,
         fit_grades.grade as fit_grade,
         engagement_bands.band as engagement_band,
         fit_grades.grade || cast(engagement_bands.band as {{ dbt.type_string() }}) as priority,
-        coalesce(
-            thresholds.valid_from is not null
-            and scores.total_score >= thresholds.min_total_score
-            and (thresholds.min_fit_score is null or scores.fit_score >= thresholds.min_fit_score)
-            and (
-                thresholds.min_engagement_score is null
-                or scores.engagement_score >= thresholds.min_engagement_score
-            )
-            and not scores.is_disqualified,
-            false
-        ) as meets_mql_criteria
+        {{ meets_mql_criteria_but_total('thresholds', 'scores') }}
+        and coalesce(scores.total_score >= thresholds.min_total_score, false) as meets_mql_criteria
     from scores
     left join thresholds
         on {{ is_in_force('thresholds', 'scores.scored_at') }}
@@ -143,6 +135,8 @@ final as (
         fit_grade,
         engagement_band,
         priority,
+        ---------- the MQL criteria
+        min_total_score,
         ---------- booleans
         is_disqualified,
         meets_mql_criteria,

@@ -8,6 +8,7 @@ import numpy as np
 
 from lead_scoring.demo_data.dirt import V_CAPITAL, V_LOWER, V_LPAD, V_RPAD, V_UPPER, variant
 from lead_scoring.demo_data.frame import Frame
+from lead_scoring.demo_data.propensity import account_fit
 from lead_scoring.demo_data.sampling import weights
 from lead_scoring.demo_data.vocabulary import (
     ACCOUNT_ADJ,
@@ -28,7 +29,7 @@ class Accounts:
     industry: np.ndarray
     country: np.ndarray
     popularity: np.ndarray  # probability a lead belongs to the account
-    fit: np.ndarray  # latent firmographic fit points
+    fit: np.ndarray  # firmographic fit, in log-odds (propensity.py)
 
 
 def make_accounts(n_acc: int, seed: int, dirt: bool) -> tuple[Accounts, Frame]:
@@ -47,11 +48,7 @@ def make_accounts(n_acc: int, seed: int, dirt: bool) -> tuple[Accounts, Frame]:
     emp_null = rng.random(n_acc) < 0.02
     ind_null = rng.random(n_acc) < 0.02
     target = np.array([i[2] for i in INDUSTRIES])[industry] & ~ind_null
-    fit = (
-        np.where(emp_null, 0, np.array([-10, 0, 15, 20])[size_bucket])
-        + 10 * target
-        + 10 * ((revenue >= 1e8) & ~emp_null)
-    )
+    fit = account_fit(size_bucket, ~emp_null, target)
     combos = len(ACCOUNT_ADJ) * len(ACCOUNT_NOUN) * len(ACCOUNT_KIND)
     idx = np.arange(n_acc)
     perm = rng.permutation(combos)

@@ -1,8 +1,10 @@
 """The demo's events: each lead's milestones, background activity and re-engagement.
 
 Events cluster around an engagement peak after a lead's ``created_at``; some anonymous page
-views come a few days before it. Milestones (webinars, trials, hand-raises, unsubscribes,
-bounces) follow from a lead's intent and fit, background events fill up the requested mean.
+views come a few days before it. What a lead does follows one of two latent traits
+(leads.py): its buying intent drives trials, hand-raises, pricing-page views and form fills
+(with its fit, for trials and hand-raises); its appetite for content drives how much it browses
+and reads, webinars and content downloads. Background events fill up the requested mean.
 """
 
 from __future__ import annotations
@@ -14,9 +16,8 @@ import numpy as np
 from lead_scoring.demo_data.dirt import dirty_events
 from lead_scoring.demo_data.frame import Frame
 from lead_scoring.demo_data.leads import LeadState
-from lead_scoring.demo_data.sampling import fold_into, secs, sigmoid, weights
+from lead_scoring.demo_data.sampling import DAY, fold_into, secs, sigmoid, weights
 from lead_scoring.demo_data.vocabulary import (
-    BACKGROUND_MIX,
     BROWSE,
     CONTACT_SALES,
     CONTENT_DOWNLOAD,
@@ -26,10 +27,12 @@ from lead_scoring.demo_data.vocabulary import (
     EMAIL_CLICK,
     EMAIL_OPEN,
     FORM_SUBMIT,
+    NURTURE_MIX,
     PAGE_VIEW,
     PATH_OFFSET,
     PATHS,
     QUOTE_REQUEST,
+    RESEARCH_MIX,
     TRIAL_STARTED,
     UNSUBSCRIBE,
     WEBINAR_ATTENDED,
@@ -84,19 +87,20 @@ class Milestones:
     peak: np.ndarray
     last_key: np.ndarray  # end of the engagement peak
     hand_raise: np.ndarray  # contact_sales / demo_request / quote_request time or -1
+    trial: np.ndarray  # trial_started time or -1
 
 
 def milestone_events(
     rng: np.random.Generator, s: LeadState, end: int
 ) -> tuple[list[Frame], Milestones]:
     n = s.num.size
-    z, fit = s.intent, s.fit
-    fitz = np.clip((fit - 20) / 20, -1.5, 1.5)
+    z, fit, activity = s.intent, s.fit, s.activity
     peak = s.created + secs(rng.gamma(1.5, 8.0, n))
     peak = np.minimum(peak, end)
     frames: list[Frame] = []
     last_key = np.minimum(peak + secs(5), end)
     hand_raise = np.full(n, -1, dtype=np.int64)
+    trial = np.full(n, -1, dtype=np.int64)
     none = np.full(n, -1)
 
     def add(
@@ -110,11 +114,19 @@ def milestone_events(
         frames.append(event_frame(idx, np.full(idx.size, etype), ts, url[idx], camp[idx]))
         return idx, ts
 
-    web_p = sigmoid(-2.0 + 0.8 * z + 2.2 * s.webinar_source)
+    # Most leads are shown the product tour right after they sign up, buyers or not.
+    add(
+        PAGE_VIEW,
+        np.full(n, 0.85),
+        (s.created - peak) / DAY + rng.uniform(0.0, 0.02, n),
+        pick_paths(rng, "product", n),
+        none,
+    )
+    web_p = sigmoid(-2.0 + 0.7 * activity + 0.2 * z + 2.2 * s.webinar_source)
     web_camp = WEBINAR_CAMPAIGN_FIRST + rng.integers(0, 2, n)
     web_url = pick_paths(rng, "webinar", n)
     reg_idx, reg_ts = add(WEBINAR_REGISTERED, web_p, rng.normal(-3, 4, n), web_url, web_camp)
-    att = rng.random(reg_idx.size) < 0.5 + 0.1 * np.clip(z[reg_idx], -1, 2)
+    att = rng.random(reg_idx.size) < 0.5 + 0.1 * np.clip(activity[reg_idx], -1, 2)
     a_idx = reg_idx[att]
     a_ts = np.minimum(reg_ts[att] + secs(rng.uniform(1, 10, a_idx.size)), end)
     frames.append(
@@ -124,25 +136,27 @@ def milestone_events(
     )
     last_key[a_idx] = np.maximum(last_key[a_idx], a_ts)
 
+    # Syndicated leads came in through a download: they go on downloading.
     add(
         CONTENT_DOWNLOAD,
-        sigmoid(-1.6 + 0.6 * z),
+        sigmoid(-1.6 + 0.6 * activity + 1.0 * s.syndication_source),
         rng.normal(-4, 5, n),
         pick_paths(rng, "resources", n),
         none,
     )
     t_idx, t_ts = add(
         TRIAL_STARTED,
-        sigmoid(-3.4 + 1.0 * z + 0.6 * fitz),
+        sigmoid(-3.6 + 1.0 * z + 0.4 * fit),
         rng.normal(1, 3, n),
         pick_paths(rng, "signup", n),
         none,
     )
     last_key[t_idx] = np.maximum(last_key[t_idx], t_ts)
+    trial[t_idx] = t_ts
 
-    hr_base = -4.9 + 1.15 * z + 0.9 * fitz - 1.5 * s.bad_fit
+    hr_base = -5.2 + 1.15 * z + 0.5 * fit - 1.5 * s.bad_fit
     for etype, shift, category in (
-        (CONTACT_SALES, 0.0, "contact_sales"),
+        (CONTACT_SALES, 0.4, "contact_sales"),
         (DEMO_REQUEST, -0.1, "demo"),
         (QUOTE_REQUEST, -1.4, "quote"),
     ):
@@ -159,19 +173,35 @@ def milestone_events(
 
     add(
         UNSUBSCRIBE,
-        sigmoid(-3.2 - 0.6 * z),
+        sigmoid(-2.8 - 0.6 * z),
         rng.uniform(5, 120, n),
         none,
         rng.integers(0, EMAIL_CAMPAIGNS, n),
     )
+    # A bad address bounces on the welcome e-mail, a day or two after sign-up.
     add(
         EMAIL_BOUNCE,
-        np.full(n, 0.025),
-        rng.uniform(-10, 60, n),
+        np.full(n, 0.04),
+        (s.created - peak) / DAY + rng.uniform(0.1, 3, n),
         none,
         rng.integers(0, EMAIL_CAMPAIGNS, n),
     )
-    return frames, Milestones(peak, last_key, hand_raise)
+    return frames, Milestones(peak, last_key, hand_raise, trial)
+
+
+def pick_types(
+    rng: np.random.Generator,
+    mix: list[tuple[int, float, float]],
+    intent: np.ndarray,
+    lead: np.ndarray,
+) -> np.ndarray:
+    """An event type for each of ``lead`` (indexes into ``intent``), drawn from ``mix``."""
+    base = np.array([b[1] for b in mix])
+    slope = np.array([b[2] for b in mix])
+    w = base[None, :] * np.exp(slope[None, :] * np.clip(intent, -2.5, 2.5)[:, None])
+    cum = np.cumsum(w / w.sum(axis=1, keepdims=True), axis=1)
+    pick = (rng.random(lead.size)[:, None] > cum[lead]).sum(axis=1)
+    return np.array([b[0] for b in mix])[np.minimum(pick, len(mix) - 1)]
 
 
 def background_events(
@@ -187,37 +217,37 @@ def background_events(
     k = lead.size
     z = s.intent[lead]
     created = s.created[lead]
-    # Type mix per event from its lead's intent.
-    base = np.array([b[1] for b in BACKGROUND_MIX])
-    slope = np.array([b[2] for b in BACKGROUND_MIX])
-    w = base[None, :] * np.exp(slope[None, :] * np.clip(s.intent, -2.5, 2.5)[:, None])
-    cum = np.cumsum(w / w.sum(axis=1, keepdims=True), axis=1)
-    pick = (rng.random(k)[:, None] > cum[lead]).sum(axis=1)
-    etype = np.array([b[0] for b in BACKGROUND_MIX])[np.minimum(pick, len(BACKGROUND_MIX) - 1)]
 
-    # Timing: anonymous visits before sign-up, a burst around the peak, a long tail of e-mail.
+    # Timing: anonymous visits before sign-up, research around the peak, a long tail of e-mail.
     u = rng.random(k)
+    pre = u < 0.06
+    researching = u < 0.55
     spread = rng.uniform(3, 20, n)[lead]
     ts = np.where(
-        u < 0.06,
+        pre,
         created - secs(rng.uniform(0.02, 6, k)),
         np.where(
-            u < 0.55,
+            researching,
             m.peak[lead] + secs(rng.normal(0, 1, k) * spread),
             created + secs(rng.exponential(90, k)),
         ),
     )
-    pre = u < 0.06
-    etype[pre] = PAGE_VIEW
     post = ~pre
     ts_post = ts[post]
     fold_into(ts_post, created[post], np.full(ts_post.size, end), rng)
     ts[post] = ts_post
 
+    etype = np.empty(k, dtype=np.int64)
+    etype[researching] = pick_types(rng, RESEARCH_MIX, s.intent, lead[researching])
+    etype[~researching] = pick_types(rng, NURTURE_MIX, s.intent, lead[~researching])
+    etype[pre] = PAGE_VIEW
+
     url = np.full(k, -1, dtype=np.int64)
     camp = np.full(k, -1, dtype=np.int64)
     pv = etype == PAGE_VIEW
-    p_pricing = np.clip(0.025 * np.exp(0.8 * np.clip(z, -3, 3)), 0, 0.3)
+    # Buyers look at prices while they research (before sign-up and around the peak), not in
+    # the long tail of e-mail nurture.
+    p_pricing = np.where(researching, np.clip(0.02 * np.exp(1.3 * np.clip(z, -3, 3)), 0, 0.5), 0.01)
     p_careers = np.where(s.job_seeker[lead], 0.25, 0.004)
     url[pv] = browse_urls(rng, p_pricing[pv], p_careers[pv])
     click = etype == EMAIL_CLICK
@@ -258,8 +288,9 @@ def reengagement_events(
 
 
 def event_counts(rng: np.random.Generator, s: LeadState, mean_background: float) -> np.ndarray:
-    """Background events per lead: ``mean_background`` on average, more with more intent."""
-    mult = rng.gamma(1.2, 1 / 1.2, s.num.size) * np.exp(0.35 * np.clip(s.intent, -3, 3))
+    """Background events per lead: ``mean_background`` on average, more with more appetite for
+    content."""
+    mult = rng.gamma(1.2, 1 / 1.2, s.num.size) * np.exp(0.35 * np.clip(s.activity, -3, 3))
     mult /= mult.mean()
     return rng.poisson(np.maximum(mean_background, 0) * mult)
 

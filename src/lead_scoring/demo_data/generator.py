@@ -36,9 +36,10 @@ from lead_scoring.demo_data.files import (
 )
 from lead_scoring.demo_data.frame import Frame
 from lead_scoring.demo_data.leads import LeadState, lead_created_times, make_leads
+from lead_scoring.demo_data.reasons import accepted_reasons
 from lead_scoring.demo_data.sales import disposition_frame, opportunity_frame, sales_outcomes
 from lead_scoring.demo_data.sampling import DAY, secs
-from lead_scoring.demo_data.vocabulary import ACCEPTED, REASON_ACCEPTED
+from lead_scoring.demo_data.vocabulary import ACCEPTED
 from lead_scoring.demo_marker import write_marker
 
 LEADS_PER_CHUNK = 50_000
@@ -119,7 +120,8 @@ def write_activity(
     again = (rng.random(re_idx.size) < 0.3) & (re_end >= 0)
     a_idx = re_idx[again]
     a_ts = re_end[again] + secs(rng.uniform(1, 10, a_idx.size))
-    rows.append((a_idx, ACCEPTED, a_ts, rng.integers(*REASON_ACCEPTED, a_idx.size)))
+    no = np.zeros(a_idx.size, dtype=bool)
+    rows.append((a_idx, ACCEPTED, a_ts, accepted_reasons(rng, no, no)))
     # Background events fill up the requested mean.
     planned = sum(len(f) for f in frames) + len(re_frame)
     per_lead = events_per_lead - planned / max(state.num.size, 1)

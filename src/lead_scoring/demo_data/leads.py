@@ -1,4 +1,5 @@
-"""The demo's leads: who they are, and the latent fit and intent their activity follows."""
+"""The demo's leads: who they are, and the latent fit, intent and activity their behaviour and
+their conversion follow."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from lead_scoring.demo_data.dirt import (
     variant,
 )
 from lead_scoring.demo_data.frame import Frame
+from lead_scoring.demo_data.propensity import lead_fit
 from lead_scoring.demo_data.sampling import weights
 from lead_scoring.demo_data.vocabulary import (
     COMPETITORS,
@@ -29,7 +31,8 @@ from lead_scoring.demo_data.vocabulary import (
     LAST_NAMES,
     LEAD_SOURCES,
     REFERRAL,
-    TARGET_COUNTRIES,
+    SENIORITIES,
+    SYNDICATION_SOURCE,
     WEBINAR_SOURCE,
 )
 
@@ -50,14 +53,19 @@ class LeadState:
     num: np.ndarray  # lead number (1-based)
     created: np.ndarray  # seconds since epoch
     acc: np.ndarray  # account index or -1
-    fit: np.ndarray  # latent fit points (mirrors the default fit rules)
-    intent: np.ndarray  # latent intent, ~N(0, 1) plus shifts
+    fit: np.ndarray  # fit in log-odds (propensity.py), not the default rules' points
+    intent: np.ndarray  # buying intent, ~N(0, 1) plus shifts
+    activity: np.ndarray  # appetite for content, ~N(0, 1): how much the lead browses and reads
+    seniority: np.ndarray  # index into vocabulary.SENIORITIES
     student: np.ndarray
     job_seeker: np.ndarray
     competitor: np.ndarray
+    excluded_industry: np.ndarray
     bad_fit: np.ndarray  # excluded industry, competitor or student
+    free_mail: np.ndarray
     size_bucket: np.ndarray  # -1 when no account
     webinar_source: np.ndarray
+    syndication_source: np.ndarray
 
 
 def make_leads(
@@ -69,7 +77,7 @@ def make_leads(
 ) -> tuple[LeadState, Frame]:
     n = nums.size
     title = rng.choice(len(JOB_TITLES), n, p=weights([t[1] for t in JOB_TITLES]))
-    title_pts = np.array([t[2] for t in JOB_TITLES])[title]
+    seniority = np.array([SENIORITIES.index(t[2]) for t in JOB_TITLES])[title]
     student = np.array(["s" in t[3] for t in JOB_TITLES])[title]
     job_seeker = np.array(["j" in t[3] for t in JOB_TITLES])[title] & (rng.random(n) < 0.35)
     source = rng.choice(len(LEAD_SOURCES), n, p=weights([s[1] for s in LEAD_SOURCES]))
@@ -98,19 +106,15 @@ def make_leads(
     industry = np.where(has_acc, accounts.industry[np.maximum(acc, 0)], -1)
     excluded = np.array([i[3] for i in INDUSTRIES] + [False])[industry]
     bad_fit = excluded | competitor | student
-    fit = (
-        title_pts
-        + np.where(has_acc, accounts.fit[np.maximum(acc, 0)], -5)
-        + 5 * (country < TARGET_COUNTRIES)
-        - 10 * free_mail
-        + 10 * (source == REFERRAL)
+    fit = lead_fit(
+        seniority, accounts.fit[np.maximum(acc, 0)], has_acc, free_mail, source == REFERRAL
     )
+    # Intent and activity are independent of fit: a good-fit lead is not keener for it.
     intent = (
-        rng.normal(0.0, 1.0, n)
-        + np.array([s[2] for s in LEAD_SOURCES])[source]
-        + 0.015 * (fit - 20)
-        - 0.8 * student
+        rng.normal(0.0, 1.0, n) + np.array([s[2] for s in LEAD_SOURCES])[source] - 0.8 * student
     )
+    # Students and job seekers read a lot and buy nothing; keen buyers read a little more.
+    activity = rng.normal(0.0, 1.0, n) + 0.6 * (student | job_seeker) + 0.4 * intent
 
     # Dirt: blank account ids, an orphan account id, mixed case / padded text.
     if dirt:
@@ -143,11 +147,16 @@ def make_leads(
         acc=acc,
         fit=fit,
         intent=intent,
+        activity=activity,
+        seniority=seniority,
         student=student,
         job_seeker=job_seeker,
         competitor=competitor,
+        excluded_industry=excluded,
         bad_fit=bad_fit,
+        free_mail=free_mail,
         size_bucket=np.where(has_acc, accounts.size_bucket[np.maximum(acc, 0)], -1),
         webinar_source=source == WEBINAR_SOURCE,
+        syndication_source=source == SYNDICATION_SOURCE,
     )
     return state, frame

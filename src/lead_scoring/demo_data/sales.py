@@ -1,8 +1,9 @@
 """What sales does with the demo's leads: dispositions and opportunities.
 
-Sales accepts, recycles (some recycled leads re-engage later) or disqualifies leads; about half
-of the accepted leads get an opportunity, a few opportunities are sales-sourced, and about 30%
-of the closed ones are won.
+Sales looks at the engaged leads and accepts, recycles (some recycled leads re-engage later) or
+disqualifies them; about half of the accepted leads get an opportunity, a few opportunities are
+sales-sourced, and about 30% of the closed ones are won. Who is accepted, gets an opportunity
+and wins follows the ground truth of propensity.py; reasons.py gives each decision its reason.
 """
 
 from __future__ import annotations
@@ -13,21 +14,18 @@ from lead_scoring.demo_data.dirt import dirty_dispositions, orphan_opportunities
 from lead_scoring.demo_data.events import Milestones
 from lead_scoring.demo_data.frame import Frame
 from lead_scoring.demo_data.leads import LeadState
-from lead_scoring.demo_data.sampling import secs
-from lead_scoring.demo_data.vocabulary import (
-    ACCEPTED,
-    DISQUALIFIED,
-    R_COMPETITOR,
-    R_JOBSEEKER,
-    R_NOFIT,
-    R_PUBLIC,
-    R_SMALL,
-    R_SPAM,
-    R_STUDENT,
-    REASON_ACCEPTED,
-    REASON_RECYCLED,
-    RECYCLED,
+from lead_scoring.demo_data.propensity import (
+    accept_probability,
+    opportunity_probability,
+    win_probability,
 )
+from lead_scoring.demo_data.reasons import (
+    accepted_reasons,
+    disqualified_reasons,
+    recycled_reasons,
+)
+from lead_scoring.demo_data.sampling import secs
+from lead_scoring.demo_data.vocabulary import ACCEPTED, DISQUALIFIED, RECYCLED
 
 
 def sales_outcomes(
@@ -41,15 +39,11 @@ def sales_outcomes(
     n = s.num.size
     z = s.intent
     hand = m.hand_raise >= 0
-    good = (s.fit >= 15) & ~s.bad_fit
-    p_accept = np.select(
-        [hand & good, hand, good & (z > 1.5), good & (z > 0.8)],
-        [0.55, 0.12, 0.4, 0.18],
-        0.0,
-    )
-    accept = rng.random(n) < p_accept
-    engaged = (z > 0.3) | hand
-    p_dq = np.where(s.bad_fit, 0.55, np.where(s.fit < 0, 0.15, 0.06))
+    trial = m.trial >= 0
+    # Sales looks at the leads that showed interest (in practice: its MQLs).
+    engaged = (z > 0.3) | hand | trial
+    accept = engaged & (rng.random(n) < accept_probability(s.fit, z, trial, hand, s.bad_fit))
+    p_dq = np.where(s.bad_fit, 0.55, np.where(s.fit < -1, 0.25, 0.06))
     u = rng.random(n)
     disq = ~accept & engaged & (u < p_dq)
     recyc = ~accept & ~disq & engaged & (u < p_dq + 0.3)
@@ -58,36 +52,25 @@ def sales_outcomes(
     rows: list[tuple[np.ndarray, int, np.ndarray, np.ndarray]] = []  # idx, status, ts, reason
     acc_idx = np.flatnonzero(accept)
     acc_ts = m.last_key[acc_idx] + secs(rng.gamma(2.0, 2.0, acc_idx.size) + 0.1)
-    rows.append((acc_idx, ACCEPTED, acc_ts, rng.integers(*REASON_ACCEPTED, acc_idx.size)))
+    rows.append((acc_idx, ACCEPTED, acc_ts, accepted_reasons(rng, hand[acc_idx], trial[acc_idx])))
 
     dq_idx = np.flatnonzero(disq)
     dq_ts = m.last_key[dq_idx] + secs(rng.uniform(1, 30, dq_idx.size))
-    reason = np.select(
-        [
-            s.student[dq_idx],
-            s.competitor[dq_idx],
-            s.bad_fit[dq_idx],
-            s.size_bucket[dq_idx] == 0,
-            s.job_seeker[dq_idx],
-        ],
-        [R_STUDENT, R_COMPETITOR, R_PUBLIC, R_SMALL, R_JOBSEEKER],
-        np.where(rng.random(dq_idx.size) < 0.3, R_SPAM, R_NOFIT),
-    )
-    rows.append((dq_idx, DISQUALIFIED, dq_ts, reason))
+    rows.append((dq_idx, DISQUALIFIED, dq_ts, disqualified_reasons(rng, s, dq_idx)))
 
     rc_idx = np.flatnonzero(recyc)
     rc_ts = m.last_key[rc_idx] + secs(rng.uniform(5, 40, rc_idx.size))
-    rows.append((rc_idx, RECYCLED, rc_ts, rng.integers(*REASON_RECYCLED, rc_idx.size)))
+    rows.append((rc_idx, RECYCLED, rc_ts, recycled_reasons(rng, z[rc_idx])))
     back = rng.random(rc_idx.size) < 0.35
     re_idx = rc_idx[back]
     re_start = rc_ts[back] + secs(rng.uniform(20, 150, re_idx.size))
     keep = re_start < end
     reengage = (re_idx[keep], re_start[keep])
 
-    # Opportunities: ~half of the accepted leads, plus a few sales-sourced ones.
-    opp_idx = acc_idx[rng.random(acc_idx.size) < 0.5]
+    # Opportunities: about half of the accepted leads, plus a few sales-sourced ones.
+    opp_idx = acc_idx[rng.random(acc_idx.size) < opportunity_probability(s.fit[acc_idx])]
     opp_ts = acc_ts[np.searchsorted(acc_idx, opp_idx)] + secs(rng.uniform(1, 30, opp_idx.size))
-    sourced = np.flatnonzero(~accept & (s.size_bucket >= 2) & ~s.bad_fit & (rng.random(n) < 0.006))
+    sourced = np.flatnonzero(~accept & (s.size_bucket >= 2) & ~s.bad_fit & (rng.random(n) < 0.012))
     src_ts = s.created[sourced] + secs(rng.uniform(3, 120, sourced.size))
     o_idx = np.concatenate([opp_idx, sourced])
     o_ts = np.concatenate([opp_ts, src_ts])
@@ -150,7 +133,7 @@ def opportunity_frame(
             "ts": created,
             "amount": amount.astype(float),
             "is_open": closed > end,
-            "won": rng.random(idx.size) < 0.3,
+            "won": rng.random(idx.size) < win_probability(s.fit[idx]),
             "closed": closed,
         }
     )

@@ -14,13 +14,13 @@ def words(text: str) -> list[str]:
     return text.split()
 
 
-# (country, weight); the first eight are the target markets.
+# (country, weight); the first eight are the default rules' target markets, which convert no
+# better than the others (propensity.py).
 COUNTRIES = [
     ("US", 40), ("GB", 12), ("DE", 9), ("CA", 6), ("FR", 5), ("NL", 4), ("SE", 3), ("AU", 4),
     ("IN", 5), ("BR", 3), ("JP", 2), ("ES", 2), ("IT", 1.5), ("SG", 1), ("MX", 1), ("PL", 1),
     ("ZA", 0.5),
 ]  # fmt: skip
-TARGET_COUNTRIES = 8
 
 # (industry, weight, target industry?, excluded?)
 INDUSTRIES = [
@@ -31,30 +31,39 @@ INDUSTRIES = [
     ("media", 5, False, False), ("telecommunications", 5, False, False),
 ]  # fmt: skip
 
-# (title, weight, seniority points, flags) flags: s = student, j = job seeker (careers pages)
+# Seniority levels a job title shows; propensity.py says how much each really matters.
+SENIORITIES = ["individual", "manager", "head", "director", "vp", "chief"]
+
+# (title, weight, seniority, flags) flags: s = student, j = job seeker (careers pages)
 JOB_TITLES = [
-    ("Chief Marketing Officer", 1.0, 20, ""), ("Chief Revenue Officer", 0.6, 20, ""),
-    ("Chief Data Officer", 0.4, 20, ""), ("Chief Technology Officer", 0.5, 20, ""),
-    ("Chief Executive Officer", 0.5, 20, ""),
-    ("VP Marketing", 1.5, 20, ""), ("VP of Sales", 1.0, 20, ""),
-    ("Vice President, Revenue Operations", 0.7, 20, ""), ("Vice President of Data", 0.5, 20, ""),
-    ("Director of Marketing", 3.0, 15, ""), ("Marketing Operations Director", 1.5, 15, ""),
-    ("Director, Demand Generation", 1.5, 15, ""), ("Sales Director", 1.5, 15, ""),
-    ("Director of Analytics", 1.0, 15, ""),
-    ("Head of Growth", 1.5, 15, ""), ("Head of Marketing", 1.5, 15, ""),
-    ("Head of Data", 1.0, 15, ""), ("Head of Sales Operations", 1.0, 15, ""),
-    ("Marketing Manager", 6.0, 8, ""), ("Marketing Operations Manager", 4.0, 8, ""),
-    ("Demand Generation Manager", 3.0, 8, ""), ("Sales Manager", 3.0, 8, ""),
-    ("Product Manager", 2.0, 8, ""), ("Engineering Manager", 1.5, 8, ""),
-    ("Marketing Analyst", 5.0, 0, ""), ("Data Analyst", 5.0, 0, "j"),
-    ("Business Analyst", 3.0, 0, ""), ("Sales Operations Analyst", 2.0, 0, ""),
-    ("Software Engineer", 5.0, 0, "j"), ("Data Engineer", 4.0, 0, "j"),
-    ("Analytics Engineer", 2.0, 0, "j"), ("Solutions Engineer", 1.0, 0, ""),
-    ("Marketing Specialist", 4.0, 0, ""), ("Marketing Coordinator", 3.0, 0, ""),
-    ("Sales Development Representative", 4.0, 0, ""), ("Account Executive", 3.0, 0, ""),
-    ("Consultant", 3.0, 0, ""), ("Founder", 1.5, 0, ""), ("Owner", 1.0, 0, ""),
-    ("Student", 2.0, 0, "sj"), ("Graduate Student", 1.0, 0, "sj"), ("MBA Student", 0.7, 0, "sj"),
-    ("Marketing Intern", 1.2, 0, "j"), ("Data Science Intern", 0.8, 0, "j"),
+    ("Chief Marketing Officer", 1.3, "chief", ""), ("Chief Revenue Officer", 0.8, "chief", ""),
+    ("Chief Data Officer", 0.4, "chief", ""), ("Chief Technology Officer", 0.5, "chief", ""),
+    ("Chief Executive Officer", 0.5, "chief", ""),
+    ("VP Marketing", 2.0, "vp", ""), ("VP of Sales", 1.4, "vp", ""), ("VP Growth", 0.8, "vp", ""),
+    ("Vice President, Revenue Operations", 1.2, "vp", ""),
+    ("Vice President of Data", 0.9, "vp", ""), ("Vice President of Marketing", 1.3, "vp", ""),
+    ("Director of Marketing", 3.0, "director", ""),
+    ("Marketing Operations Director", 1.5, "director", ""),
+    ("Director, Demand Generation", 1.5, "director", ""), ("Sales Director", 1.5, "director", ""),
+    ("Director of Analytics", 1.0, "director", ""),
+    ("Head of Growth", 1.5, "head", ""), ("Head of Marketing", 1.5, "head", ""),
+    ("Head of Data", 1.0, "head", ""), ("Head of Sales Operations", 1.0, "head", ""),
+    ("Marketing Manager", 6.0, "manager", ""), ("Marketing Operations Manager", 4.0, "manager", ""),
+    ("Demand Generation Manager", 3.0, "manager", ""), ("Sales Manager", 3.0, "manager", ""),
+    ("Product Manager", 2.0, "manager", ""), ("Engineering Manager", 1.5, "manager", ""),
+    ("Marketing Analyst", 5.0, "individual", ""), ("Data Analyst", 5.0, "individual", "j"),
+    ("Business Analyst", 3.0, "individual", ""),
+    ("Sales Operations Analyst", 2.0, "individual", ""),
+    ("Software Engineer", 5.0, "individual", "j"), ("Data Engineer", 4.0, "individual", "j"),
+    ("Analytics Engineer", 2.0, "individual", "j"), ("Solutions Engineer", 1.0, "individual", ""),
+    ("Marketing Specialist", 4.0, "individual", ""),
+    ("Marketing Coordinator", 3.0, "individual", ""),
+    ("Sales Development Representative", 4.0, "individual", ""),
+    ("Account Executive", 3.0, "individual", ""), ("Consultant", 3.0, "individual", ""),
+    ("Founder", 1.5, "individual", ""), ("Owner", 1.0, "individual", ""),
+    ("Student", 2.0, "individual", "sj"), ("Graduate Student", 1.0, "individual", "sj"),
+    ("MBA Student", 0.7, "individual", "sj"), ("Marketing Intern", 1.2, "individual", "j"),
+    ("Data Science Intern", 0.8, "individual", "j"),
 ]  # fmt: skip
 
 # (lead source, weight, intent shift)
@@ -65,6 +74,7 @@ LEAD_SOURCES = [
 ]  # fmt: skip
 REFERRAL = 3
 WEBINAR_SOURCE = 4
+SYNDICATION_SOURCE = 6
 
 FREE_MAIL = ["gmail.com", "yahoo.com", "hotmail.com", "outlook.com"]
 COMPETITORS = ["rivalscore.example", "leadmagnet.example"]
@@ -112,10 +122,16 @@ EVENT_TYPES = [
 ) = range(14)  # fmt: skip
 N_UNKNOWN_TYPES = len(EVENT_TYPES) - UNKNOWN_FIRST
 
-# Background (non-milestone) event mix: (type, base weight, intent slope)
-BACKGROUND_MIX = [
-    (PAGE_VIEW, 0.56, 0.0), (EMAIL_OPEN, 0.26, -0.3), (EMAIL_CLICK, 0.08, 0.3),
-    (FORM_SUBMIT, 0.015, 0.6), (CONTENT_DOWNLOAD, 0.03, 0.4),
+# Background (non-milestone) event mixes: (type, base weight, intent slope). While a lead
+# researches (around its engagement peak) keen buyers fill in forms; in the long tail of
+# nurture e-mail, whoever the lead, it mostly opens e-mail.
+RESEARCH_MIX = [
+    (PAGE_VIEW, 0.62, 0.0), (EMAIL_OPEN, 0.16, -0.3), (EMAIL_CLICK, 0.08, 0.2),
+    (FORM_SUBMIT, 0.03, 0.6), (CONTENT_DOWNLOAD, 0.04, 0.0),
+]  # fmt: skip
+NURTURE_MIX = [
+    (PAGE_VIEW, 0.50, 0.0), (EMAIL_OPEN, 0.37, 0.0), (EMAIL_CLICK, 0.09, 0.0),
+    (CONTENT_DOWNLOAD, 0.04, 0.0),
 ]  # fmt: skip
 
 # Site paths by category; an url code indexes the flattened list.
@@ -174,13 +190,23 @@ WEBINAR_CAMPAIGN_FIRST = 8
 
 STATUSES = ["accepted", "recycled", "disqualified", "pending"]
 ACCEPTED, RECYCLED, DISQUALIFIED, PENDING = range(4)
+# Disposition reasons as sales writes them, by status; reasons.py says which lead gets which.
 REASONS = [
-    "meeting booked", "budget and timeline confirmed", "active evaluation", "qualified by SDR",
-    "no response", "timing - revisit next quarter", "no budget this year", "went with nurture",
-    "student", "competitor", "public sector - not served", "company too small",
-    "fake or spam details", "job seeker", "no fit",
+    # accepted
+    "inbound demo request", "active trial", "meeting booked", "qualified in call",
+    "budget and timeline confirmed",
+    # recycled
+    "too cold", "timing - revisit next quarter", "no response", "back to nurture",
+    # disqualified
+    "student", "competitor", "public sector - not served", "job seeker", "not a company",
+    "no budget", "wrong persona", "fake or spam details",
+    # pending (the dirt of an unknown status)
     "awaiting SDR review",
 ]  # fmt: skip
-REASON_ACCEPTED = (0, 4)
-REASON_RECYCLED = (4, 8)
-R_STUDENT, R_COMPETITOR, R_PUBLIC, R_SMALL, R_SPAM, R_JOBSEEKER, R_NOFIT, R_PENDING = range(8, 16)
+(
+    R_INBOUND_REQUEST, R_ACTIVE_TRIAL, R_MEETING_BOOKED, R_QUALIFIED_IN_CALL, R_BUDGET_CONFIRMED,
+    R_TOO_COLD, R_TIMING, R_NO_RESPONSE, R_NURTURE,
+    R_STUDENT, R_COMPETITOR, R_PUBLIC, R_JOB_SEEKER, R_NOT_A_COMPANY, R_NO_BUDGET,
+    R_WRONG_PERSONA, R_SPAM,
+    R_PENDING,
+) = range(len(REASONS))  # fmt: skip
