@@ -3,9 +3,11 @@
 Hypothesis draws rule tables (versions, decay, caps, negative points, URL patterns, every fit
 operator, disqualifying rules, hand-raisers and SQL promotions, threshold versions) and lead
 histories (events before creation, equal timestamps, recycles, disqualifications,
-opportunities, wins, ten-year spans with one-day half-lives). Each example is built by dbt in
-a temporary folder and every lead's scores, contributions, score history, lifecycle
-transitions and MQLs are compared with tests/reference.
+opportunities, wins, ten-year spans with one-day half-lives), campaigns on events and nurture
+tracks (tests/marketing_scenarios.py). Each example is built by dbt in a temporary folder and
+every lead's scores, contributions, score history, lifecycle transitions and MQLs, and every row
+of dim_accounts, rpt_campaign_attribution and rpt_nurture_audience, are compared with
+tests/reference.
 
 LEAD_SCORING_PROPERTY_EXAMPLES sets the number of examples (default 12); each costs one dbt
 build, a few seconds.
@@ -24,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import calibration_scenarios
+import marketing_comparison
+import marketing_scenarios
 import pytest
 from dbt_harness import copy_project, read_table, run_dbt, seed_header, write_raw_table, write_seed
 from hypothesis import HealthCheck, Phase, given, settings
@@ -44,6 +48,7 @@ from reference import (
     run,
 )
 from reference.calibration import Settings
+from reference.nurture import NurtureTrack, nurture_track
 
 from lead_scoring.fit_operators import fit_operators
 
@@ -52,6 +57,8 @@ pytestmark = pytest.mark.slow
 AS_OF = datetime(2026, 11, 1, 12, 0, 0)
 EXAMPLES = int(os.environ.get("LEAD_SCORING_PROPERTY_EXAMPLES", "12"))
 COMPARED: Counter[str] = Counter()
+# how often the random scenarios reached each case of spec §9 (marketing_comparison.CASES)
+COVERED: Counter[str] = Counter()
 
 VALID_FROMS = [date(2016, 1, 1), date(2021, 6, 1), date(2026, 3, 15), date(2026, 10, 20)]
 EVENT_TYPES = ["page_view", "email_open", "form_submit", "demo_request", "webinar"]
@@ -121,6 +128,7 @@ class Scenario:
     events: list[Event]
     dispositions: list[Disposition]
     opportunities: list[Opportunity]
+    nurture_tracks: list[NurtureTrack]
     calibration: Settings = field(default_factory=Settings)
 
 
@@ -230,6 +238,7 @@ def build_scenario(choose: Chooser, min_leads: int, max_leads: int) -> Scenario:
         )
         for index in range(3)
     ]
+    accounts.append(marketing_scenarios.ACCOUNT_WITHOUT_LEADS)
     conversion_mode = choose.choice(calibration_scenarios.CONVERSION_MODES)
     calibration = calibration_scenarios.draw_settings(choose, conversion_mode)
     leads, events, dispositions, opportunities = [], [], [], []
@@ -266,6 +275,7 @@ def build_scenario(choose: Chooser, min_leads: int, max_leads: int) -> Scenario:
                     event_type=choose.choice(EVENT_TYPES),
                     occurred_at=occurred_at,
                     url=choose.choice(URLS),
+                    campaign=marketing_scenarios.draw_campaign(choose),
                 )
             )
 
@@ -324,6 +334,7 @@ def build_scenario(choose: Chooser, min_leads: int, max_leads: int) -> Scenario:
         events=events,
         dispositions=dispositions,
         opportunities=opportunities,
+        nurture_tracks=marketing_scenarios.draw_nurture_tracks(choose, GRADES, BANDS),
         calibration=calibration,
     )
 
@@ -334,9 +345,17 @@ def scenarios(draw: st.DrawFn) -> Scenario:
 
 
 def _clean(scenario: Scenario) -> dict[str, list[Any]]:
-    """The reference's inputs: the raw rows as staging leaves them (lower-cased event types)."""
+    """The reference's inputs: the raw rows as staging leaves them (lower-cased event types,
+    trimmed campaigns)."""
     events = [
-        Event(e.event_id, e.lead_id, e.event_type.lower(), e.occurred_at, e.url, e.campaign)
+        Event(
+            e.event_id,
+            e.lead_id,
+            e.event_type.lower(),
+            e.occurred_at,
+            e.url,
+            marketing_scenarios.clean_campaign(e.campaign),
+        )
         for e in scenario.events
     ]
     return {
@@ -362,6 +381,7 @@ def _build(scenario: Scenario, workdir: Path) -> Path:
     write_seed(project, "mql_thresholds", seed_header(Threshold), scenario.thresholds)
     write_seed(project, "fit_grades", seed_header(Grade), GRADES)
     write_seed(project, "engagement_bands", seed_header(Band), BANDS)
+    write_seed(project, "nurture_tracks", seed_header(NurtureTrack), scenario.nurture_tracks)
     result = run_dbt(
         project,
         ["build", "--exclude", "test_type:unit"],
@@ -416,6 +436,8 @@ def _compare(database: Path, scenario: Scenario) -> None:
         bands=BANDS,
         as_of=AS_OF,
     )
+    for lead in expected["dim_leads"]:
+        lead["nurture_track"] = nurture_track(lead, scenario.nurture_tracks)
     dim_columns = list(expected["dim_leads"][0]) if expected["dim_leads"] else ["lead_id"]
     actual_dim = [
         {column: row[column] for column in dim_columns}
@@ -454,6 +476,7 @@ def _compare(database: Path, scenario: Scenario) -> None:
         ["lead_id", "transition_number"],
     )
     _compare_calibration(database, scenario, expected)
+    _compare_marketing_marts(database, scenario, expected)
 
 
 def _compare_calibration(
@@ -473,6 +496,33 @@ def _compare_calibration(
         _assert_rows_match(name, actual, mart.rows, mart.keys)
     COMPARED["calibration population leads"] += len(leads)
     COMPARED["calibration conversions"] += sum(1 for lead in leads if lead.converted_at)
+
+
+def _assert_every_column_compared(name: str, actual: list[dict], expected: list[dict]) -> None:
+    """The reference has every column of the mart (checked when both have rows)."""
+    if actual and expected:
+        assert set(actual[0]) == set(expected[0]), f"{name}: columns differ from the reference"
+
+
+def _compare_marketing_marts(
+    database: Path, scenario: Scenario, expected: dict[str, list[dict]]
+) -> None:
+    """dim_accounts, rpt_campaign_attribution and rpt_nurture_audience (spec §9), row by row."""
+    clean = _clean(scenario)
+    marts = marketing_comparison.expected_marts(
+        clean, expected, scenario.nurture_tracks, scenario.thresholds, GRADES, BANDS, AS_OF
+    )
+    for name, (rows, keys) in marts.items():
+        actual = read_table(database, f"marts.{name}", ", ".join(keys))
+        if name == "dim_accounts":
+            rows = marketing_comparison.engaged_leads_within_tolerance(
+                actual, rows, expected["dim_leads"]
+            )
+        _assert_every_column_compared(name, actual, rows)
+        _assert_rows_match(name, actual, rows, keys)
+    COVERED.update(
+        marketing_comparison.covered_cases(marts["dim_accounts"][0], expected, clean["events"])
+    )
 
 
 @settings(
@@ -501,5 +551,7 @@ def test_models_match_reference_on_many_leads(seed: int, tmp_path: Path) -> None
 
 def test_report_compared_rows() -> None:
     """Print how many rows the property test compared (runs after it in file order)."""
-    print(f"\nproperty test compared rows: {dict(COMPARED)}")
+    print(f"\nproperty test compared rows: {dict(COMPARED)}; cases: {dict(COVERED)}")
     assert COMPARED["dim_leads"] > 0, "the property test compared no lead"
+    for case in marketing_comparison.CASES:
+        assert COVERED[case] > 0, f"the property test drew no case of {case}"

@@ -1015,7 +1015,7 @@ def test_hash_pii_publishes_marts_with_hashed_emails_only(
     schemas = {row[0] for row in query(published, "select schema_name from duckdb_tables()")}
     assert schemas == {"marts", "ops"}
     assert query(published, "select count(*) from duckdb_views() where not internal")[0][0] == 0
-    for table in ("dim_leads", "rpt_mql_handoff"):
+    for table in ("dim_leads", "rpt_mql_handoff", "rpt_nurture_audience"):
         emails = [row[0] for row in query(published, f"select email from marts.{table}")]
         assert emails and all(e is None or SHA256_HEX.fullmatch(e) for e in emails)
     with duckdb.connect() as connection:

@@ -271,7 +271,7 @@ def test_build_exits_0_and_prints_the_summary(built: Run) -> None:
     assert built.code == 0, built.output
     summary = built.output[built.output.index("run summary") :]
     assert "as of:      2026-11-01 00:00:00 UTC" in summary
-    assert "seeds:      5 built, 0 errored, 0 skipped" in summary
+    assert "seeds:      6 built, 0 errored, 0 skipped" in summary
     assert "0 errored, 0 skipped" in summary.split("models:")[1].splitlines()[0]
     assert " 0 failed" in summary.split("tests:")[1].splitlines()[0]
     assert "  target:     duckdb" in summary

@@ -14,6 +14,10 @@ transitions as (
     select * from {{ ref('fct_lifecycle_transitions') }}
 ),
 
+nurture_tracks as (
+    select * from {{ ref('int_priorities_assigned_to_nurture_tracks') }}
+),
+
 latest_transitions as (
     select
         lead_id,
@@ -103,6 +107,14 @@ final as (
         ---------- lifecycle at as_of
         latest_transitions.current_stage,
         cast(stage_entries.mql_count as {{ dbt.type_int() }}) as mql_count,
+        -- the leads not ready for sales get their priority's nurture track (spec §9)
+        case
+            when
+                latest_transitions.current_stage in ('lead', 'recycled')
+                and not scores.meets_mql_criteria
+                and not scores.is_disqualified
+                then nurture_tracks.nurture_track
+        end as nurture_track,
         ---------- booleans
         scores.is_disqualified,
         scores.meets_mql_criteria,
@@ -132,6 +144,10 @@ final as (
         on leads.lead_id = first_mql_to_sql.lead_id
     left join before_first_sql
         on leads.lead_id = before_first_sql.lead_id
+    left join nurture_tracks
+        on
+            scores.fit_grade = nurture_tracks.fit_grade
+            and scores.engagement_band = nurture_tracks.engagement_band
 )
 
 select * from final

@@ -117,19 +117,11 @@ graded as (
     left join thresholds
         on {{ is_in_force('thresholds', 'scores.scored_at') }}
     left join fit_grades
-        on
-            (fit_grades.min_fit_score is null or scores.fit_score >= fit_grades.min_fit_score)
-            and (fit_grades.next_min_fit_score is null or scores.fit_score < fit_grades.next_min_fit_score)
+        on {{ score_in_tier('fit_grades', 'scores.fit_score', 'min_fit_score', 'next_min_fit_score') }}
     left join engagement_bands
-        on
-            (
-                engagement_bands.min_engagement_score is null
-                or scores.engagement_score >= engagement_bands.min_engagement_score
-            )
-            and (
-                engagement_bands.next_min_engagement_score is null
-                or scores.engagement_score < engagement_bands.next_min_engagement_score
-            )
+        on {{ score_in_tier(
+            'engagement_bands', 'scores.engagement_score', 'min_engagement_score', 'next_min_engagement_score'
+        ) }}
 ),
 
 final as (
