@@ -228,13 +228,17 @@ def comparison_lines(connection: Any) -> list[str]:
     in_use, proposed = rows(connection, f"select * from {SCHEMA}.rule_set_summary")
     lines = figure_lines(in_use, proposed)
     for change in ("gained", "lost"):
-        changed = rows(connection, f"select * from {SCHEMA}.lead_changes where change = '{change}'")
+        # counted where they are: a proposal can move many thousand leads
+        leads, through_points = connection.execute(
+            f"select count(*), count(top_reasons) from {SCHEMA}.lead_changes where change = ?",
+            [change],
+        ).fetchone()
         reasons = rows(
             connection,
             f"select * from {SCHEMA}.reason_changes where change = '{change}' "
             f"limit {SHOWN_REASONS}",
         )
-        lines.append("  " + change_line(change, changed, reasons))
+        lines.append("  " + change_line(change, leads, through_points, reasons))
     lines.append("  " + priority_text(rows(connection, f"select * from {SCHEMA}.priority_moves")))
     return lines
 
@@ -286,13 +290,13 @@ def change_text(before: Any, after: Any, is_share: bool) -> str:
     return f"{difference:+,g}"
 
 
-def change_line(change: str, leads: list[dict[str, Any]], reasons: list[dict[str, Any]]) -> str:
+def change_line(change: str, leads: int, through_points: int, reasons: list[dict[str, Any]]) -> str:
     """'Gained 36 leads meeting the MQL criteria: 6 through points, mostly title_manager (+42
-    points on 6 leads); 30 through the MQL criteria alone.' from the change's rows."""
-    line = f"{change.capitalize()} {len(leads):,} leads meeting the MQL criteria"
+    points on 6 leads); 30 through the MQL criteria alone.' from the change's leads, those of
+    them with rules whose points moved them, and its reason_changes rows."""
+    line = f"{change.capitalize()} {leads:,} leads meeting the MQL criteria"
     if not leads:
         return line + "."
-    through_points = sum(1 for lead in leads if lead["top_reasons"])
     parts = []
     if through_points:
         rules = ", ".join(
@@ -301,10 +305,9 @@ def change_line(change: str, leads: list[dict[str, Any]], reasons: list[dict[str
             for reason in reasons
         )
         parts.append(f"{through_points:,} through points, mostly {rules}")
-    if through_points < len(leads):
+    if through_points < leads:
         parts.append(
-            f"{len(leads) - through_points:,} through the MQL criteria alone (their points "
-            "did not move)"
+            f"{leads - through_points:,} through the MQL criteria alone (their points did not move)"
         )
     return f"{line}: " + "; ".join(parts) + "."
 
