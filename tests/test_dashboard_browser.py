@@ -160,12 +160,21 @@ def page_url(served: Served, url_path: str) -> str:
 
 
 def rendered(driver: WebDriver, title: str) -> bool:
-    """The script has finished and the page's title is shown."""
+    """The script has finished, the page's title is shown and every chart has drawn its marks.
+
+    Streamlit shows a chart as a placeholder (stSkeleton) until its chart library has loaded,
+    and Vega draws after that, both after the script has ended: a screenshot taken earlier
+    shows an empty box."""
     finished = driver.find_elements(
         By.CSS_SELECTOR, '[data-testid="stApp"][data-test-script-state="notRunning"]'
     )
     headings = [heading.text for heading in driver.find_elements(By.TAG_NAME, "h1")]
-    return bool(finished) and title in headings
+    loading = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stSkeleton"]')
+    charts = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stVegaLiteChart"]')
+    drawn = not loading and all(
+        chart.find_elements(By.CSS_SELECTOR, "canvas, svg.marks") for chart in charts
+    )
+    return bool(finished) and title in headings and drawn
 
 
 def load(driver: WebDriver, url: str, title: str) -> None:
