@@ -21,7 +21,6 @@ import pytest
 from conftest import RawData, RunOrchestrator
 from dashboard_fixtures import (
     add_comparison,
-    add_newer_marts,
     emptied_copy,
     hashed_copy,
     older_copy,
@@ -66,12 +65,10 @@ def demo(
 
 @pytest.fixture(scope="module")
 def full(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo build with every mart the dashboard reads (hand-made where this version does
-    not build one yet), its run records, and a compare result beside it."""
+    """The demo build with its run records, and a compare result beside it."""
     folder = tmp_path_factory.mktemp("full") / "warehouse"
     shutil.copytree(demo.warehouse.parent, folder, ignore=shutil.ignore_patterns("builds"))
     warehouse = folder / demo.warehouse.name
-    add_newer_marts(warehouse)
     add_comparison(warehouse)
     return warehouse
 

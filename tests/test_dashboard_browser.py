@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import pytest
 from conftest import LEAD_SCORING, RawData, RunOrchestrator
-from dashboard_fixtures import add_comparison, add_newer_marts
+from dashboard_fixtures import add_comparison
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
@@ -105,7 +105,6 @@ def served(
         project, "--as-of", AS_OF, raw_dir=raw_data.folder, duckdb_path=warehouse
     )
     assert code == 0, output
-    add_newer_marts(warehouse)
     add_comparison(warehouse)
     port = free_port()
     # a session of its own, so that Ctrl-C reaches the command and Streamlit as in a terminal
