@@ -45,5 +45,6 @@ lint: $(STAMP)
 	LEAD_SCORING_DUCKDB_PATH=target/lint.duckdb $(BIN)/sqlfluff lint models data-tests/seed_validation --processes 2
 	$(BIN)/sqlfluff lint macros data-tests/generic --config .sqlfluff-macros --processes 2
 
+# --durations lists the slowest tests, so a CI log shows where the suite's time goes.
 test: lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --durations=25 $(PYTEST_ARGS)

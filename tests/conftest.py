@@ -157,3 +157,21 @@ def run_orchestrator(
 def run_orchestrator_fixture() -> RunOrchestrator:
     """The `run_orchestrator` helper, as a fixture."""
     return run_orchestrator
+
+
+# The as_of of the builds on the generated raw data whose verdict a test reads.
+BUILD_AS_OF = "2026-11-01T00:00:00Z"
+
+
+def build_as_of(
+    run_orchestrator: RunOrchestrator, project: Path, raw_data: RawData, tmp_path: Path
+) -> tuple[int, str]:
+    """`project` built on the generated data as of BUILD_AS_OF into a fresh warehouse in
+    tmp_path."""
+    return run_orchestrator(
+        project,
+        "--as-of",
+        BUILD_AS_OF,
+        raw_dir=raw_data.folder,
+        duckdb_path=tmp_path / "warehouse.duckdb",
+    )

@@ -65,9 +65,13 @@ def test_gained_leads_are_split_by_what_moved_them() -> None:
     reasons = [{"rule_id": "title_manager", "points": 7.0, "leads": 1}]
     assert change_line("gained", 2, 1, reasons) == (
         "Gained 2 leads meeting the MQL criteria: 1 through points, mostly title_manager "
-        "(+7 points on 1 leads); 1 through the MQL criteria alone (their points did not move)."
+        "(+7 points on 1 lead); 1 through the MQL criteria alone (their points did not move)."
     )
     assert change_line("lost", 0, 0, []) == "Lost 0 leads meeting the MQL criteria."
+    assert change_line("lost", 1, 0, []) == (
+        "Lost 1 lead meeting the MQL criteria: 1 through the MQL criteria alone "
+        "(their points did not move)."
+    )
 
 
 def test_priority_moves_leave_out_the_unmoved() -> None:

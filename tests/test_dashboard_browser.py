@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,27 +16,21 @@ from typing import Any
 
 import duckdb
 import pytest
-from conftest import LEAD_SCORING, RawData, RunOrchestrator
+from conftest import RawData, RunOrchestrator
 from dashboard_fixtures import add_comparison
-from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.ui import WebDriverWait
 
+from lead_scoring.dashboard.benchmark import browser_seconds
+from lead_scoring.dashboard.browser import chromium, load_seconds, page_url, serving
 from lead_scoring.dashboard.pages import PAGES
 from lead_scoring.exit_codes import ExitCode
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 AS_OF = "2026-11-01"
 NEXT_AS_OF = "2026-11-02"
-START_SECONDS = 60
 RENDER_SECONDS = 60
-WINDOW = "1400,1800"
 
 # per page: the metric checked against the mart, and the query that gives it
 FIGURES: dict[str, tuple[str, str]] = {
@@ -72,25 +63,6 @@ class Served:
     process: subprocess.Popen[str]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_until_healthy(url: str, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.communicate()[0]
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as answer:
-                if answer.read() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"the dashboard did not answer at {url} within {START_SECONDS} s")
-
-
 @pytest.fixture(scope="module")
 def served(
     tmp_path_factory: pytest.TempPathFactory,
@@ -106,44 +78,14 @@ def served(
     )
     assert code == 0, output
     add_comparison(warehouse)
-    port = free_port()
-    # a session of its own, so that Ctrl-C reaches the command and Streamlit as in a terminal
-    process = subprocess.Popen(
-        [str(LEAD_SCORING), "dashboard", "--duckdb-path", str(warehouse), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(url, process)
-        yield Served(url, warehouse, project, raw_data.folder, process)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGINT)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+    with serving(warehouse) as dashboard:
+        yield Served(dashboard.url, warehouse, project, raw_data.folder, dashboard.process)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[WebDriver]:
-    assert CHROMIUM.is_file() and CHROMEDRIVER.is_file(), (
-        "no Chromium: apt-get install chromium chromium-driver (.ci/run does)"
-    )
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
-        options.add_argument(argument)
-    options.add_argument(f"--window-size={WINDOW}")
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    try:
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def mart_value(warehouse: Path, sql: str) -> Any:
@@ -153,37 +95,11 @@ def mart_value(warehouse: Path, sql: str) -> Any:
     return row[0]
 
 
-def page_url(served: Served, url_path: str) -> str:
-    """The first page is the app's root; the others have their own path."""
-    return served.url + "/" + ("" if url_path == PAGES[0].URL_PATH else url_path)
-
-
-def rendered(driver: WebDriver, title: str) -> bool:
-    """The script has finished, the page's title is shown and every chart has drawn its marks.
-
-    Streamlit shows a chart as a placeholder (stSkeleton) until its chart library has loaded,
-    and Vega draws after that, both after the script has ended: a screenshot taken earlier
-    shows an empty box."""
-    finished = driver.find_elements(
-        By.CSS_SELECTOR, '[data-testid="stApp"][data-test-script-state="notRunning"]'
-    )
-    headings = [heading.text for heading in driver.find_elements(By.TAG_NAME, "h1")]
-    loading = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stSkeleton"]')
-    charts = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stVegaLiteChart"]')
-    drawn = not loading and all(
-        chart.find_elements(By.CSS_SELECTOR, "canvas, svg.marks") for chart in charts
-    )
-    return bool(finished) and title in headings and drawn
-
-
 def load(driver: WebDriver, url: str, title: str) -> None:
-    driver.get(url)
     try:
-        WebDriverWait(driver, RENDER_SECONDS).until(lambda driver: rendered(driver, title))
-    except TimeoutException:
-        pytest.fail(
-            f"{url} did not render {title!r}: {driver.find_element(By.TAG_NAME, 'body').text}"
-        )
+        load_seconds(driver, url, title, RENDER_SECONDS)
+    except TimeoutError as error:
+        pytest.fail(str(error))
 
 
 def shown_metrics(driver: WebDriver) -> dict[str, str]:
@@ -221,7 +137,7 @@ def test_every_page_renders_its_figures_in_chromium(
 ) -> None:
     run_id = mart_value(served.warehouse, "select run_id from ops.build_info")
     for page in PAGES:
-        load(browser, page_url(served, page.URL_PATH), page.TITLE)
+        load(browser, page_url(served.url, page.URL_PATH), page.TITLE)
         browser.save_screenshot(str(tmp_path / f"{page.URL_PATH}.png"))
         assert not problems_on_page(browser), page.URL_PATH
         assert run_id in build_line(browser)
@@ -231,10 +147,16 @@ def test_every_page_renders_its_figures_in_chromium(
         assert (tmp_path / f"{page.URL_PATH}.png").stat().st_size > 0
 
 
+def test_the_render_benchmark_times_every_page_in_chromium(served: Served) -> None:
+    seconds = browser_seconds(served.warehouse, repeat=2)
+    assert list(seconds) == [page.URL_PATH for page in PAGES]
+    assert all(first > 0 and next_ > 0 for first, next_ in seconds.values()), seconds
+
+
 def test_a_build_published_while_serving_shows_on_the_next_load(
     served: Served, browser: WebDriver, run_orchestrator: RunOrchestrator
 ) -> None:
-    load(browser, page_url(served, "overview"), "Overview")
+    load(browser, page_url(served.url, "overview"), "Overview")
     before = mart_value(served.warehouse, "select run_id from ops.build_info")
     assert before in build_line(browser)
     code, output = run_orchestrator(
@@ -247,7 +169,7 @@ def test_a_build_published_while_serving_shows_on_the_next_load(
     assert code == 0, output  # the dashboard never blocks a run
     after = mart_value(served.warehouse, "select run_id from ops.build_info")
     assert after != before
-    load(browser, page_url(served, "overview"), "Overview")
+    load(browser, page_url(served.url, "overview"), "Overview")
     assert after in build_line(browser)
     assert f"As of {NEXT_AS_OF} 00:00:00 UTC" in build_line(browser)
     assert not problems_on_page(browser)

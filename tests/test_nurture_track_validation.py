@@ -8,11 +8,10 @@ import csv
 from pathlib import Path
 
 import pytest
-from conftest import RawData, RunOrchestrator
+from conftest import RawData, RunOrchestrator, build_as_of
 
 from lead_scoring import inputs
 
-AS_OF = "2026-11-01T00:00:00Z"
 SEED = "seeds/nurture_tracks.csv"
 HEADER = ["track", "fit_grades", "engagement_bands", "sort_order", "description"]
 
@@ -22,18 +21,6 @@ def write_tracks(project: Path, rows: list[list[str]], header: list[str] = HEADE
         writer = csv.writer(handle)
         writer.writerow(header)
         writer.writerows(rows)
-
-
-def build(
-    run_orchestrator: RunOrchestrator, project: Path, raw_data: RawData, tmp_path: Path
-) -> tuple[int, str]:
-    return run_orchestrator(
-        project,
-        "--as-of",
-        AS_OF,
-        raw_dir=raw_data.folder,
-        duckdb_path=tmp_path / "warehouse.duckdb",
-    )
 
 
 def summary_lines(output: str) -> list[str]:
@@ -62,7 +49,7 @@ def test_bad_nurture_tracks_exit_1_naming_the_track_and_the_problem(
             ["", "B", "", "40", ""],
         ],
     )
-    code, output = build(run_orchestrator, project_copy, raw_data, tmp_path)
+    code, output = build_as_of(run_orchestrator, project_copy, raw_data, tmp_path)
     assert code == 1, output[-3000:]
     failing = [line for line in summary_lines(output) if SEED in line]
     expected = [
@@ -91,7 +78,7 @@ def test_a_nurture_track_table_with_only_its_header_exits_1(
     run_orchestrator: RunOrchestrator, project_copy: Path, tmp_path: Path, raw_data: RawData
 ) -> None:
     write_tracks(project_copy, [])
-    code, output = build(run_orchestrator, project_copy, raw_data, tmp_path)
+    code, output = build_as_of(run_orchestrator, project_copy, raw_data, tmp_path)
     assert code == 1, output[-3000:]
     failing = next(line for line in summary_lines(output) if SEED in line)
     assert "the table has no tracks, only its header row: restore its rows" in failing

@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 import pytest
-from conftest import PROJECT_DIR, RawData, RunOrchestrator, build_options
+from conftest import PROJECT_DIR, RawData, RunOrchestrator, build_as_of, build_options
 from dbt_harness import marts_rows, same_within_spec
 from markdown_docs import SqlExample, sql_examples
 from readable_output import TERMINAL_ESCAPE, nested_brackets
@@ -438,19 +438,6 @@ def write_seed(project: Path, seed: str, rows: list[dict[str, str]]) -> None:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-
-
-def build_as_of(
-    run_orchestrator: RunOrchestrator, project: Path, raw_data: RawData, tmp_path: Path
-) -> tuple[int, str]:
-    """`project` built on the generated data as of AS_OF into a fresh warehouse in tmp_path."""
-    return run_orchestrator(
-        project,
-        "--as-of",
-        AS_OF,
-        raw_dir=raw_data.folder,
-        duckdb_path=tmp_path / "warehouse.duckdb",
-    )
 
 
 def duplicate_first_version(rows: list[dict[str, str]]) -> list[dict[str, str]]:

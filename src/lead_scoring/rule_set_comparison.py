@@ -290,18 +290,23 @@ def change_text(before: Any, after: Any, is_share: bool) -> str:
     return f"{difference:+,g}"
 
 
+def lead_count(leads: int) -> str:
+    """'1 lead', '2,000 leads'."""
+    return f"{leads:,} lead" if leads == 1 else f"{leads:,} leads"
+
+
 def change_line(change: str, leads: int, through_points: int, reasons: list[dict[str, Any]]) -> str:
     """'Gained 36 leads meeting the MQL criteria: 6 through points, mostly title_manager (+42
     points on 6 leads); 30 through the MQL criteria alone.' from the change's leads, those of
     them with rules whose points moved them, and its reason_changes rows."""
-    line = f"{change.capitalize()} {leads:,} leads meeting the MQL criteria"
+    line = f"{change.capitalize()} {lead_count(leads)} meeting the MQL criteria"
     if not leads:
         return line + "."
     parts = []
     if through_points:
         rules = ", ".join(
-            f"{reason['rule_id']} ({float(reason['points']):+g} points on {reason['leads']:,} "
-            "leads)"
+            f"{reason['rule_id']} ({float(reason['points']):+g} points on "
+            f"{lead_count(reason['leads'])})"
             for reason in reasons
         )
         parts.append(f"{through_points:,} through points, mostly {rules}")

@@ -110,7 +110,14 @@ def points_chart(rules: pd.DataFrame) -> alt.LayerChart:
         var_name="points",
         value_name="value",
     )
-    y = alt.Y("rule:N", title=None, sort=data["rule"].tolist())
+    # Every rule gets its whole name: by default Vega-Lite cuts long labels and drops every
+    # other one where they crowd.
+    y = alt.Y(
+        "rule:N",
+        title=None,
+        sort=data["rule"].tolist(),
+        axis=alt.Axis(labelLimit=0, labelOverlap=False),
+    )
     opacity = alt.Opacity(
         "data:N", scale=alt.Scale(domain=["enough data", "too few leads"], range=[1.0, 0.35])
     )

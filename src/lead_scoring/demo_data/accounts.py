@@ -18,6 +18,10 @@ from lead_scoring.demo_data.vocabulary import (
     INDUSTRIES,
 )
 
+# The share of a lead's buying intent that comes from its account: a buying group looks at the
+# market together, so an account in the market shows several engaged leads at once.
+ACCOUNT_INTENT_SHARE = 0.36
+
 
 @dataclass
 class Accounts:
@@ -30,6 +34,7 @@ class Accounts:
     country: np.ndarray
     popularity: np.ndarray  # probability a lead belongs to the account
     fit: np.ndarray  # firmographic fit, in log-odds (propensity.py)
+    buying_intent: np.ndarray  # the part of its leads' buying intent they share (leads.py)
 
 
 def make_accounts(n_acc: int, seed: int, dirt: bool) -> tuple[Accounts, Frame]:
@@ -71,6 +76,7 @@ def make_accounts(n_acc: int, seed: int, dirt: bool) -> tuple[Accounts, Frame]:
             "country_var": variant(rng, n_acc, 0.01 * dirt, [V_LOWER, V_LPAD, V_RPAD]),
         }
     )
+    buying_intent = rng.normal(0.0, np.sqrt(ACCOUNT_INTENT_SHARE), n_acc)
     accounts = Accounts(
         size_bucket=size_bucket,
         employees=np.where(emp_null, 0, employees),
@@ -79,5 +85,6 @@ def make_accounts(n_acc: int, seed: int, dirt: bool) -> tuple[Accounts, Frame]:
         country=country,
         popularity=popularity,
         fit=fit,
+        buying_intent=buying_intent,
     )
     return accounts, frame

@@ -13,17 +13,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lead_scoring.demo_data.campaigns import (
+    email_campaigns,
+    first_download_campaigns,
+    webinar_campaigns,
+)
 from lead_scoring.demo_data.dirt import dirty_events
 from lead_scoring.demo_data.frame import Frame
 from lead_scoring.demo_data.leads import LeadState
-from lead_scoring.demo_data.sampling import DAY, fold_into, secs, sigmoid, weights
+from lead_scoring.demo_data.sampling import DAY, fold_into, secs, sigmoid, weighted_choice, weights
 from lead_scoring.demo_data.vocabulary import (
     BROWSE,
     CONTACT_SALES,
     CONTENT_DOWNLOAD,
     DEMO_REQUEST,
     EMAIL_BOUNCE,
-    EMAIL_CAMPAIGNS,
     EMAIL_CLICK,
     EMAIL_OPEN,
     FORM_SUBMIT,
@@ -36,7 +40,6 @@ from lead_scoring.demo_data.vocabulary import (
     TRIAL_STARTED,
     UNSUBSCRIBE,
     WEBINAR_ATTENDED,
-    WEBINAR_CAMPAIGN_FIRST,
     WEBINAR_REGISTERED,
 )
 
@@ -88,6 +91,7 @@ class Milestones:
     last_key: np.ndarray  # end of the engagement peak
     hand_raise: np.ndarray  # contact_sales / demo_request / quote_request time or -1
     trial: np.ndarray  # trial_started time or -1
+    webinar: np.ndarray  # registered for a webinar
 
 
 def milestone_events(
@@ -123,9 +127,11 @@ def milestone_events(
         none,
     )
     web_p = sigmoid(-2.0 + 0.7 * activity + 0.2 * z + 2.2 * s.webinar_source)
-    web_camp = WEBINAR_CAMPAIGN_FIRST + rng.integers(0, 2, n)
+    web_camp = webinar_campaigns(rng, s)
     web_url = pick_paths(rng, "webinar", n)
     reg_idx, reg_ts = add(WEBINAR_REGISTERED, web_p, rng.normal(-3, 4, n), web_url, web_camp)
+    webinar = np.zeros(n, dtype=bool)
+    webinar[reg_idx] = True
     att = rng.random(reg_idx.size) < 0.5 + 0.1 * np.clip(activity[reg_idx], -1, 2)
     a_idx = reg_idx[att]
     a_ts = np.minimum(reg_ts[att] + secs(rng.uniform(1, 10, a_idx.size)), end)
@@ -142,7 +148,7 @@ def milestone_events(
         sigmoid(-1.6 + 0.6 * activity + 1.0 * s.syndication_source),
         rng.normal(-4, 5, n),
         pick_paths(rng, "resources", n),
-        none,
+        first_download_campaigns(s),
     )
     t_idx, t_ts = add(
         TRIAL_STARTED,
@@ -171,12 +177,13 @@ def milestone_events(
         hand_raise[idx] = first
         last_key[idx] = np.maximum(last_key[idx], ts)
 
+    mail_camp = email_campaigns(rng, s, trial >= 0, webinar, np.arange(n))
     add(
         UNSUBSCRIBE,
         sigmoid(-2.8 - 0.6 * z),
         rng.uniform(5, 120, n),
         none,
-        rng.integers(0, EMAIL_CAMPAIGNS, n),
+        mail_camp,
     )
     # A bad address bounces on the welcome e-mail, a day or two after sign-up.
     add(
@@ -184,9 +191,9 @@ def milestone_events(
         np.full(n, 0.04),
         (s.created - peak) / DAY + rng.uniform(0.1, 3, n),
         none,
-        rng.integers(0, EMAIL_CAMPAIGNS, n),
+        mail_camp,
     )
-    return frames, Milestones(peak, last_key, hand_raise, trial)
+    return frames, Milestones(peak, last_key, hand_raise, trial, webinar)
 
 
 def pick_types(
@@ -199,9 +206,7 @@ def pick_types(
     base = np.array([b[1] for b in mix])
     slope = np.array([b[2] for b in mix])
     w = base[None, :] * np.exp(slope[None, :] * np.clip(intent, -2.5, 2.5)[:, None])
-    cum = np.cumsum(w / w.sum(axis=1, keepdims=True), axis=1)
-    pick = (rng.random(lead.size)[:, None] > cum[lead]).sum(axis=1)
-    return np.array([b[0] for b in mix])[np.minimum(pick, len(mix) - 1)]
+    return np.array([b[0] for b in mix])[weighted_choice(rng, w[lead])]
 
 
 def background_events(
@@ -257,12 +262,17 @@ def background_events(
     dl = etype == CONTENT_DOWNLOAD
     url[dl] = pick_paths(rng, "resources", dl.sum())
     mail = (etype == EMAIL_OPEN) | click
-    camp[mail] = rng.integers(0, EMAIL_CAMPAIGNS, mail.sum())
+    camp[mail] = email_campaigns(rng, s, m.trial >= 0, m.webinar, lead[mail])
     return event_frame(lead, etype, ts, url, camp)
 
 
 def reengagement_events(
-    rng: np.random.Generator, idx: np.ndarray, start: np.ndarray, end: int
+    rng: np.random.Generator,
+    s: LeadState,
+    m: Milestones,
+    idx: np.ndarray,
+    start: np.ndarray,
+    end: int,
 ) -> tuple[Frame, np.ndarray]:
     """A second burst of engagement for recycled leads; returns events and burst ends."""
     counts = rng.integers(3, 13, idx.size)
@@ -281,7 +291,9 @@ def reengagement_events(
     url[etype == FORM_SUBMIT] = pick_paths(rng, "contact", (etype == FORM_SUBMIT).sum())
     url[etype == CONTENT_DOWNLOAD] = pick_paths(rng, "resources", (etype == CONTENT_DOWNLOAD).sum())
     url[etype == DEMO_REQUEST] = pick_paths(rng, "demo", (etype == DEMO_REQUEST).sum())
-    camp = np.where(etype == EMAIL_CLICK, rng.integers(0, EMAIL_CAMPAIGNS, lead.size), -1)
+    camp = np.full(lead.size, -1, dtype=np.int64)
+    click = etype == EMAIL_CLICK
+    camp[click] = email_campaigns(rng, s, m.trial >= 0, m.webinar, lead[click])
     burst_end = np.full(idx.size, -1, dtype=np.int64)
     np.maximum.at(burst_end, np.searchsorted(idx, lead), ts)
     return event_frame(lead, etype, ts, url, camp), burst_end

@@ -108,7 +108,9 @@ insert into events select
     case when not ts_null then ts(ts) end,
     case when url >= 0 then $site || $path[url + 1] when blank_url then '' end,
     case
-        when camp >= 0 then strftime(ts(ts), '%Y-%m') || '-' || $camp[camp + 1]
+        when camp >= 0 and $camp_monthly[camp + 1]
+            then strftime(ts(ts), '%Y-%m') || '-' || $camp[camp + 1]
+        when camp >= 0 then $camp[camp + 1]
         when blank_camp then ''
     end
 from chunk
@@ -144,7 +146,8 @@ VOCABULARIES: dict[str, object] = {
     "first": FIRST_NAMES, "last": LAST_NAMES, "free": FREE_MAIL, "competitor": COMPETITORS,
     "other": OTHER_DOMAIN_WORDS, "title": [t[0] for t in JOB_TITLES],
     "source": [s[0] for s in LEAD_SOURCES], "etype": EVENT_TYPES, "site": SITE,
-    "path": PATH_LIST, "camp": CAMPAIGNS, "status": STATUSES, "reason": REASONS,
+    "path": PATH_LIST, "camp": [c[0] for c in CAMPAIGNS],
+    "camp_monthly": [c[1] for c in CAMPAIGNS], "status": STATUSES, "reason": REASONS,
 }  # fmt: skip
 
 

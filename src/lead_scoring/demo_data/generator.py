@@ -115,7 +115,7 @@ def write_activity(
     """Generate and store the events, dispositions and opportunities of one chunk of leads."""
     frames, miles = milestone_events(rng, state, end)
     rows, opps, (re_idx, re_start) = sales_outcomes(rng, state, miles, end)
-    re_frame, re_end = reengagement_events(rng, re_idx, re_start, end)
+    re_frame, re_end = reengagement_events(rng, state, miles, re_idx, re_start, end)
     # Some re-engaged leads are accepted the second time around.
     again = (rng.random(re_idx.size) < 0.3) & (re_end >= 0)
     a_idx = re_idx[again]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lead_scoring.demo_data.accounts import Accounts
+from lead_scoring.demo_data.accounts import ACCOUNT_INTENT_SHARE, Accounts
 from lead_scoring.demo_data.dirt import (
     V_CAPITAL,
     V_LOWER,
@@ -109,9 +109,18 @@ def make_leads(
     fit = lead_fit(
         seniority, accounts.fit[np.maximum(acc, 0)], has_acc, free_mail, source == REFERRAL
     )
-    # Intent and activity are independent of fit: a good-fit lead is not keener for it.
+    # Intent and activity are independent of fit: a good-fit lead is not keener for it. Part of
+    # the intent of a lead with an account is its account's, with the same variance in all.
+    own_intent = rng.normal(0.0, 1.0, n)
     intent = (
-        rng.normal(0.0, 1.0, n) + np.array([s[2] for s in LEAD_SOURCES])[source] - 0.8 * student
+        np.where(
+            has_acc,
+            np.sqrt(1 - ACCOUNT_INTENT_SHARE) * own_intent
+            + accounts.buying_intent[np.maximum(acc, 0)],
+            own_intent,
+        )
+        + np.array([s[2] for s in LEAD_SOURCES])[source]
+        - 0.8 * student
     )
     # Students and job seekers read a lot and buy nothing; keen buyers read a little more.
     activity = rng.normal(0.0, 1.0, n) + 0.6 * (student | job_seeker) + 0.4 * intent

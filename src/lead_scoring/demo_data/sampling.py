@@ -16,6 +16,14 @@ def weights(values: list[float]) -> np.ndarray:
     return w / w.sum()
 
 
+def weighted_choice(rng: np.random.Generator, w: np.ndarray) -> np.ndarray:
+    """For each row of ``w`` (non-negative weights, at least one positive), the index of a
+    column drawn with probability proportional to its weight."""
+    cum = np.cumsum(w / w.sum(axis=1, keepdims=True), axis=1)
+    pick = (rng.random(w.shape[0])[:, None] > cum).sum(axis=1)
+    return np.minimum(pick, w.shape[1] - 1)
+
+
 def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 

@@ -180,13 +180,20 @@ for _category, _paths in PATHS.items():
 # Browsing categories and base weights (pricing and careers are set per lead).
 BROWSE = [("home", 0.20), ("blog", 0.33), ("product", 0.20), ("docs", 0.10), ("other", 0.09)]
 
+# (campaign, named by its month?) A monthly send or a webinar is named by the month it went out
+# (2026-11-newsletter); an always-on program keeps one name. campaigns.py says whom each reaches.
 CAMPAIGNS = [
-    "newsletter", "product-update", "nurture-1", "nurture-2", "nurture-3", "event-followup",
-    "trial-onboarding", "webinar-invite", "webinar-scoring-masterclass", "webinar-revops-live",
-    "content-syndication-q", "abm-enterprise",
+    ("newsletter", True), ("product-update", True), ("event-followup", True),
+    ("webinar-invite", True), ("nurture-1", False), ("nurture-2", False), ("nurture-3", False),
+    ("trial-onboarding", False), ("abm-enterprise", False),
+    ("webinar-scoring-masterclass", True), ("webinar-revops-live", True),
+    ("content-syndication", False),
 ]  # fmt: skip
-EMAIL_CAMPAIGNS = 8  # the first eight are e-mail programs
-WEBINAR_CAMPAIGN_FIRST = 8
+(
+    NEWSLETTER, PRODUCT_UPDATE, EVENT_FOLLOWUP, WEBINAR_INVITE, NURTURE_1, NURTURE_2, NURTURE_3,
+    TRIAL_ONBOARDING, ABM_ENTERPRISE, WEBINAR_MASTERCLASS, WEBINAR_REVOPS_LIVE,
+    CONTENT_SYNDICATION,
+) = range(len(CAMPAIGNS))  # fmt: skip
 
 STATUSES = ["accepted", "recycled", "disqualified", "pending"]
 ACCEPTED, RECYCLED, DISQUALIFIED, PENDING = range(4)
