@@ -21,7 +21,7 @@ from dashboard_fixtures import add_comparison
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from lead_scoring.dashboard.benchmark import browser_seconds
+from lead_scoring.dashboard.benchmark import page_load_seconds
 from lead_scoring.dashboard.browser import chromium, load_seconds, page_url, serving
 from lead_scoring.dashboard.pages import PAGES
 from lead_scoring.exit_codes import ExitCode
@@ -147,8 +147,10 @@ def test_every_page_renders_its_figures_in_chromium(
         assert (tmp_path / f"{page.URL_PATH}.png").stat().st_size > 0
 
 
-def test_the_render_benchmark_times_every_page_in_chromium(served: Served) -> None:
-    seconds = browser_seconds(served.warehouse, repeat=2)
+def test_the_render_benchmark_times_every_page_in_chromium(
+    served: Served, browser: WebDriver
+) -> None:
+    seconds = page_load_seconds(browser, served.url, repeat=2)
     assert list(seconds) == [page.URL_PATH for page in PAGES]
     assert all(first > 0 and next_ > 0 for first, next_ in seconds.values()), seconds
 

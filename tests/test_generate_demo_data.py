@@ -147,7 +147,11 @@ def connect(folder: Path, fmt: str = "parquet") -> duckdb.DuckDBPyConnection:
 
 
 def count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    row = con.execute(sql).fetchone()
+    return count_with(con, sql, [])
+
+
+def count_with(con: duckdb.DuckDBPyConnection, sql: str, parameters: list[str]) -> int:
+    row = con.execute(sql, parameters).fetchone()
     assert row is not None
     return int(row[0])
 
@@ -563,6 +567,14 @@ def test_campaigns_differ_in_the_quality_of_the_leads_they_bring_to_sales(
             assert rates[poor][1] >= 1.2 * rates[good][1], (good, poor, rates)
     masterclass, live = rates["webinar-scoring-masterclass"], rates["webinar-revops-live"]
     assert masterclass[0] >= 1.2 * live[0], rates
+    # an onboarding or a follow-up mail goes out only after what it follows up
+    early = """select count(*) from events as mail
+        where mail.campaign like ? and not exists (
+            select 1 from events as followed
+            where followed.lead_id = mail.lead_id and followed.event_type = ?
+              and followed.occurred_at <= mail.occurred_at)"""
+    assert count_with(large, early, ["trial-onboarding", "trial_started"]) == 0
+    assert count_with(large, early, ["%event-followup", "webinar_registered"]) == 0
 
 
 def test_csv_format_writes_readable_files_with_a_header(tmp_path: Path) -> None:

@@ -19,8 +19,12 @@ import os
 import statistics
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lead_scoring.locations import DUCKDB_PATH_ENV
+
+if TYPE_CHECKING:
+    from selenium.webdriver.remote.webdriver import WebDriver
 
 DEFAULT_REPEAT = 3
 RENDER_TIMEOUT_SECONDS = 120
@@ -47,22 +51,31 @@ def render_seconds(url_path: str) -> float:
     return seconds
 
 
-def browser_seconds(duckdb_path: Path, repeat: int) -> dict[str, tuple[float, float]]:
-    """Per page, the first and the median of the next whole page loads in Chromium, with the
-    dashboard serving `duckdb_path`."""
-    from lead_scoring.dashboard.browser import chromium, load_seconds, page_url, serving
+def page_load_seconds(
+    driver: WebDriver, base_url: str, repeat: int
+) -> dict[str, tuple[float, float]]:
+    """Per page, the first and the median of the next whole page loads in the browser `driver`,
+    from the dashboard served at `base_url`."""
+    from lead_scoring.dashboard.browser import load_seconds, page_url
     from lead_scoring.dashboard.pages import PAGES
 
     seconds = {}
-    with serving(duckdb_path) as dashboard, chromium() as driver:
-        for page in PAGES:
-            url = page_url(dashboard.url, page.URL_PATH)
-            loads = [
-                load_seconds(driver, url, page.TITLE, RENDER_TIMEOUT_SECONDS)
-                for _ in range(max(repeat, 2))
-            ]
-            seconds[page.URL_PATH] = (loads[0], statistics.median(loads[1:]))
+    for page in PAGES:
+        url = page_url(base_url, page.URL_PATH)
+        loads = [
+            load_seconds(driver, url, page.TITLE, RENDER_TIMEOUT_SECONDS)
+            for _ in range(max(repeat, 2))
+        ]
+        seconds[page.URL_PATH] = (loads[0], statistics.median(loads[1:]))
     return seconds
+
+
+def browser_seconds(duckdb_path: Path, repeat: int) -> dict[str, tuple[float, float]]:
+    """page_load_seconds in headless Chromium, with the dashboard serving `duckdb_path`."""
+    from lead_scoring.dashboard.browser import chromium, serving
+
+    with serving(duckdb_path) as dashboard, chromium() as driver:
+        return page_load_seconds(driver, dashboard.url, repeat)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,13 +93,18 @@ def main(argv: list[str] | None = None) -> int:
     os.environ[DUCKDB_PATH_ENV] = str(duckdb_path)
     from lead_scoring.dashboard.pages import PAGES
 
+    script = {}
+    for page in PAGES:
+        first = render_seconds(page.URL_PATH)
+        rest = [render_seconds(page.URL_PATH) for _ in range(max(args.repeat - 1, 1))]
+        script[page.URL_PATH] = (first, statistics.median(rest))
+    # after the scripts, so that their first render finds the file as cold as it was
     browser = browser_seconds(duckdb_path, args.repeat) if args.browser else {}
     header = f"{'page':<12} {'script first (s)':>17} {'median of next':>15}"
     print(header + (f" {'browser first (s)':>18} {'median of next':>15}" if browser else ""))
     for page in PAGES:
-        first = render_seconds(page.URL_PATH)
-        rest = [render_seconds(page.URL_PATH) for _ in range(max(args.repeat - 1, 1))]
-        line = f"{page.URL_PATH:<12} {first:>17.2f} {statistics.median(rest):>15.2f}"
+        first, rest_median = script[page.URL_PATH]
+        line = f"{page.URL_PATH:<12} {first:>17.2f} {rest_median:>15.2f}"
         if browser:
             line += f" {browser[page.URL_PATH][0]:>18.2f} {browser[page.URL_PATH][1]:>15.2f}"
         print(line)

@@ -26,7 +26,7 @@ One module per part, in the order the generator uses them:
 - propensity.py: the ground truth of who converts;
 - accounts.py, leads.py, events.py, sales.py: the accounts, leads, events, and the
   dispositions and opportunities;
-- campaigns.py: which campaign each e-mail, webinar and first download belongs to;
+- campaigns.py: which campaign each e-mail, webinar and syndicated download belongs to;
 - reasons.py: the reason of each of sales' decisions;
 - dirt.py: every way the data is made dirty;
 - files.py: the temporary DuckDB database the chunks go to, and the files written from it;

@@ -4,7 +4,8 @@ A campaign reaches its own audience, so the MQLs it touches differ in quality th
 campaigns do, and rpt_campaign_attribution shows it:
 
 - trial-onboarding mails the leads that started a trial, abm-enterprise the people at
-  mid-market and enterprise accounts we can sell to: sales accepts most of their MQLs;
+  mid-market and enterprise accounts we can sell to: sales accepts most of their MQLs (an
+  onboarding or follow-up mail goes out only after the trial or registration it follows up);
 - nurture-1 to nurture-3 mail the leads with little buying intent, and content-syndication
   brings in leads by a download (they go on reading, not buying): most of their MQLs come back
   recycled as too cold;
@@ -39,22 +40,26 @@ from lead_scoring.demo_data.vocabulary import (
 def email_campaigns(
     rng: np.random.Generator,
     s: LeadState,
-    trial: np.ndarray,
-    webinar: np.ndarray,
+    trial_at: np.ndarray,
+    webinar_at: np.ndarray,
     lead: np.ndarray,
+    sent: np.ndarray,
 ) -> np.ndarray:
-    """The campaign of each e-mail sent to ``lead`` (indexes into the chunk's leads), given
-    which leads started a trial and which registered for a webinar."""
+    """The campaign of each e-mail sent to ``lead`` (indexes into the chunk's leads) at
+    ``sent``, given when each lead started a trial and registered for a webinar (-1: never): an
+    onboarding or a follow-up mail goes out only after what it follows up."""
+    trial = (trial_at[lead] >= 0) & (trial_at[lead] <= sent)
+    webinar = (webinar_at[lead] >= 0) & (webinar_at[lead] <= sent)
     keen = s.intent[lead] > 0
     sellable_account = (s.size_bucket[lead] >= 2) & ~s.bad_fit[lead]
     w = np.zeros((lead.size, len(CAMPAIGNS)))
     w[:, NEWSLETTER] = 3.0
     w[:, PRODUCT_UPDATE] = 2.0
-    w[:, EVENT_FOLLOWUP] = 3.0 * webinar[lead]
+    w[:, EVENT_FOLLOWUP] = 3.0 * webinar
     w[:, WEBINAR_INVITE] = np.where(s.activity[lead] > 0, 2.0, 1.0)
     for nurture in (NURTURE_1, NURTURE_2, NURTURE_3):
         w[:, nurture] = np.where(keen, 0.05, 3.0)
-    w[:, TRIAL_ONBOARDING] = 8.0 * trial[lead]
+    w[:, TRIAL_ONBOARDING] = 8.0 * trial
     w[:, ABM_ENTERPRISE] = 5.0 * sellable_account
     return weighted_choice(rng, w)
 
@@ -66,7 +71,7 @@ def webinar_campaigns(rng: np.random.Generator, s: LeadState) -> np.ndarray:
     return np.where(masterclass, WEBINAR_MASTERCLASS, WEBINAR_REVOPS_LIVE)
 
 
-def first_download_campaigns(s: LeadState) -> np.ndarray:
-    """The campaign of each lead's first download: content-syndication for the leads it
-    brought in, none for the others."""
+def syndicated_download_campaigns(s: LeadState) -> np.ndarray:
+    """The campaign of the download that brought each lead in: content-syndication for the
+    leads it brought, none for the others."""
     return np.where(s.syndication_source, CONTENT_SYNDICATION, -1)

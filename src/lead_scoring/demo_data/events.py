@@ -15,7 +15,7 @@ import numpy as np
 
 from lead_scoring.demo_data.campaigns import (
     email_campaigns,
-    first_download_campaigns,
+    syndicated_download_campaigns,
     webinar_campaigns,
 )
 from lead_scoring.demo_data.dirt import dirty_events
@@ -91,7 +91,7 @@ class Milestones:
     last_key: np.ndarray  # end of the engagement peak
     hand_raise: np.ndarray  # contact_sales / demo_request / quote_request time or -1
     trial: np.ndarray  # trial_started time or -1
-    webinar: np.ndarray  # registered for a webinar
+    webinar: np.ndarray  # webinar registration time or -1
 
 
 def milestone_events(
@@ -130,8 +130,8 @@ def milestone_events(
     web_camp = webinar_campaigns(rng, s)
     web_url = pick_paths(rng, "webinar", n)
     reg_idx, reg_ts = add(WEBINAR_REGISTERED, web_p, rng.normal(-3, 4, n), web_url, web_camp)
-    webinar = np.zeros(n, dtype=bool)
-    webinar[reg_idx] = True
+    webinar = np.full(n, -1, dtype=np.int64)
+    webinar[reg_idx] = reg_ts
     att = rng.random(reg_idx.size) < 0.5 + 0.1 * np.clip(activity[reg_idx], -1, 2)
     a_idx = reg_idx[att]
     a_ts = np.minimum(reg_ts[att] + secs(rng.uniform(1, 10, a_idx.size)), end)
@@ -148,7 +148,7 @@ def milestone_events(
         sigmoid(-1.6 + 0.6 * activity + 1.0 * s.syndication_source),
         rng.normal(-4, 5, n),
         pick_paths(rng, "resources", n),
-        first_download_campaigns(s),
+        syndicated_download_campaigns(s),
     )
     t_idx, t_ts = add(
         TRIAL_STARTED,
@@ -177,7 +177,8 @@ def milestone_events(
         hand_raise[idx] = first
         last_key[idx] = np.maximum(last_key[idx], ts)
 
-    mail_camp = email_campaigns(rng, s, trial >= 0, webinar, np.arange(n))
+    # the campaign of the unsubscribe and of the welcome e-mail's bounce, as of sign-up
+    mail_camp = email_campaigns(rng, s, trial, webinar, np.arange(n), s.created)
     add(
         UNSUBSCRIBE,
         sigmoid(-2.8 - 0.6 * z),
@@ -262,7 +263,7 @@ def background_events(
     dl = etype == CONTENT_DOWNLOAD
     url[dl] = pick_paths(rng, "resources", dl.sum())
     mail = (etype == EMAIL_OPEN) | click
-    camp[mail] = email_campaigns(rng, s, m.trial >= 0, m.webinar, lead[mail])
+    camp[mail] = email_campaigns(rng, s, m.trial, m.webinar, lead[mail], ts[mail])
     return event_frame(lead, etype, ts, url, camp)
 
 
@@ -293,7 +294,7 @@ def reengagement_events(
     url[etype == DEMO_REQUEST] = pick_paths(rng, "demo", (etype == DEMO_REQUEST).sum())
     camp = np.full(lead.size, -1, dtype=np.int64)
     click = etype == EMAIL_CLICK
-    camp[click] = email_campaigns(rng, s, m.trial >= 0, m.webinar, lead[click])
+    camp[click] = email_campaigns(rng, s, m.trial, m.webinar, lead[click], ts[click])
     burst_end = np.full(idx.size, -1, dtype=np.int64)
     np.maximum.at(burst_end, np.searchsorted(idx, lead), ts)
     return event_frame(lead, etype, ts, url, camp), burst_end
