@@ -4,8 +4,10 @@ A campaign reaches its own audience, so the MQLs it touches differ in quality th
 campaigns do, and rpt_campaign_attribution shows it:
 
 - trial-onboarding mails the leads that started a trial, abm-enterprise the people at
-  mid-market and enterprise accounts we can sell to: sales accepts most of their MQLs (an
-  onboarding or follow-up mail goes out only after the trial or registration it follows up);
+  mid-market and enterprise accounts we can sell to: sales accepts most of the leads they
+  reach. An onboarding or follow-up mail goes out only after the trial or registration it
+  follows up, so trial-onboarding seldom touches a lead before its MQL (the trial has usually
+  made it one);
 - nurture-1 to nurture-3 mail the leads with little buying intent, and content-syndication
   brings in leads by a download (they go on reading, not buying): most of their MQLs come back
   recycled as too cold;
